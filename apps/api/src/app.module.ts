@@ -1,0 +1,71 @@
+import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { GraphQLModule } from '@nestjs/graphql';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type { Logger } from 'pino';
+import { CommunityModule } from '@foule/community';
+import {
+  AccessGuard,
+  AccessTokenService,
+  ConfigModule,
+  CoreModule,
+  InputValidationPipe,
+  JobsModule,
+  ViewerContext,
+  ViewerDirectory,
+  dataSourceOptions,
+  type AppConfig,
+} from '@foule/shared';
+import { DATABASE_PARTS } from './database-parts';
+import { graphqlOptions } from './graphql-options';
+import { HealthController } from './health.controller';
+
+export interface AppOptions {
+  config: AppConfig;
+  databaseUrl: string;
+  logger: Logger;
+  /** The api serves GraphQL and HTTP; the worker only runs jobs. */
+  serveHttp: boolean;
+  processJobs: boolean;
+  jobPollingIntervalSeconds?: number;
+}
+
+const FEATURE_MODULES = [CommunityModule];
+
+@Module({})
+export class AppModule {
+  static forRoot(options: AppOptions): DynamicModule {
+    const { config, databaseUrl, logger } = options;
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        TypeOrmModule.forRoot(dataSourceOptions(databaseUrl, DATABASE_PARTS)),
+        CoreModule,
+        JobsModule.forRoot({
+          databaseUrl,
+          process: options.processJobs,
+          pollingIntervalSeconds: options.jobPollingIntervalSeconds,
+        }),
+        ...(options.serveHttp
+          ? [
+              GraphQLModule.forRootAsync<ApolloDriverConfig>({
+                driver: ApolloDriver,
+                imports: [CommunityModule],
+                inject: [AccessTokenService, ViewerDirectory],
+                useFactory: (tokens: AccessTokenService, directory: ViewerDirectory) =>
+                  graphqlOptions(config, new ViewerContext(tokens, directory), logger),
+              }),
+            ]
+          : []),
+        ...FEATURE_MODULES,
+      ],
+      controllers: options.serveHttp ? [HealthController] : [],
+      providers: [
+        { provide: APP_GUARD, useClass: AccessGuard },
+        { provide: APP_PIPE, useClass: InputValidationPipe },
+      ],
+    };
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * Starting and stopping Foule, shared by the api, the worker, the scripts and the tests:
+ * the database first (embedded PostgreSQL unless DATABASE_URL), migrations, then Nest.
+ */
+import { NestFactory } from '@nestjs/core';
+import type { INestApplication, INestApplicationContext } from '@nestjs/common';
+import type { Logger } from 'pino';
+import {
+  PinoNestLogger,
+  readOrCreateDevSecret,
+  requestLogger,
+  runMigrations,
+  startEmbeddedPostgres,
+  type AppConfig,
+} from '@foule/shared';
+import path from 'node:path';
+import { AppModule } from './app.module';
+import { DATABASE_PARTS } from './database-parts';
+
+export interface Database {
+  url: string;
+  embedded: boolean;
+  stop(): Promise<void>;
+}
+
+/** DATABASE_URL when set; otherwise a real PostgreSQL in DATA_DIR/pg that stops with the process. */
+export async function openDatabase(config: AppConfig, logger: Logger): Promise<Database> {
+  if (config.databaseUrl) return { url: config.databaseUrl, embedded: false, stop: async () => undefined };
+  const log = logger.child({ context: 'EmbeddedPostgres' });
+  const server = await startEmbeddedPostgres({
+    dataDir: path.join(config.dataDir, 'pg'),
+    password: readOrCreateDevSecret(config.dataDir, 'pg-password'),
+    database: 'foule',
+    log: (message) => log.debug(message),
+  });
+  log.info({ port: server.port }, 'embedded PostgreSQL started');
+  return { url: server.url, embedded: true, stop: () => server.stop() };
+}
+
+export interface StartOptions {
+  config: AppConfig;
+  logger: Logger;
+  databaseUrl: string;
+  jobPollingIntervalSeconds?: number;
+}
+
+export async function createApi(options: StartOptions): Promise<INestApplication> {
+  const applied = await runMigrations(options.databaseUrl, DATABASE_PARTS);
+  if (applied.length) options.logger.info({ migrations: applied }, 'migrations applied');
+  const app = await NestFactory.create(
+    AppModule.forRoot({ ...options, serveHttp: true, processJobs: true }),
+    { logger: new PinoNestLogger(options.logger.child({ context: 'Nest' })), rawBody: true, bodyParser: true },
+  );
+  app.use(requestLogger(options.logger));
+  return app;
+}
+
+export async function createWorker(options: StartOptions): Promise<INestApplicationContext> {
+  await runMigrations(options.databaseUrl, DATABASE_PARTS);
+  return NestFactory.createApplicationContext(AppModule.forRoot({ ...options, serveHttp: false, processJobs: true }), {
+    logger: new PinoNestLogger(options.logger.child({ context: 'Nest' })),
+  });
+}
+
+/** Stops on SIGINT/SIGTERM: the app first (requests, jobs, pools), then its database. */
+export function stopOnSignals(stop: () => Promise<void>, logger: Logger): void {
+  let stopping = false;
+  const handler = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => {
+      logger.error('shutdown took longer than 20 s; exiting');
+      process.exit(1);
+    }, 20_000);
+    force.unref();
+    stop()
+      .then(() => process.exit(0))
+      .catch((error) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      });
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+}

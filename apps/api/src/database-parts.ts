@@ -1,0 +1,5 @@
+import { communityDatabase } from '@foule/community';
+import type { DatabasePart } from '@foule/shared';
+
+/** Every module's entities and migrations, in one list for the data source and the tooling. */
+export const DATABASE_PARTS: DatabasePart[] = [communityDatabase];

@@ -1,0 +1,38 @@
+import 'reflect-metadata';
+import type { INestApplication } from '@nestjs/common';
+import { ConfigError, createLogger, loadConfig } from '@foule/shared';
+import { createApi, openDatabase, stopOnSignals } from './bootstrap';
+
+async function main(): Promise<void> {
+  const started = process.hrtime.bigint();
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  const database = await openDatabase(config, logger);
+  let app: INestApplication | undefined;
+  try {
+    app = await createApi({ config, logger, databaseUrl: database.url });
+    stopOnSignals(async () => {
+      await app?.close();
+      await database.stop();
+    }, logger);
+    await app.listen(config.port);
+  } catch (error) {
+    logger.fatal({ err: error }, 'Foule could not start');
+    await app?.close().catch(() => undefined);
+    await database.stop();
+    process.exit(1);
+  }
+  const bootMs = Number(process.hrtime.bigint() - started) / 1e6;
+  logger.info({ bootMs: Math.round(bootMs) }, `Foule is ready at ${config.publicUrl}/graphql (booted in ${(bootMs / 1000).toFixed(1)} s)`);
+}
+
+void main();

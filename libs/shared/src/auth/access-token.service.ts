@@ -1,0 +1,51 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { DomainError } from '../errors/domain-error';
+import { readOrCreateDevSecret } from './dev-secret';
+
+export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
+
+/** Signs and verifies short-lived access tokens (HS256 JWT carrying the profile id). */
+@Injectable()
+export class AccessTokenService {
+  private readonly jwt: JwtService;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    const secret = config.jwtSecret ?? readOrCreateDevSecret(config.dataDir, 'jwt-secret');
+    this.jwt = new JwtService({ secret, signOptions: { algorithm: 'HS256', issuer: 'foule', audience: 'foule-api' } });
+  }
+
+  /** A token for a profile within a session (the refresh-token family it was issued from). */
+  sign(profileId: string, sessionId: string): { token: string; expiresAt: Date } {
+    const expiresAt = new Date(Date.now() + ACCESS_TOKEN_TTL_SECONDS * 1000);
+    const token = this.jwt.sign({ sub: profileId, sid: sessionId, typ: 'access' }, { expiresIn: ACCESS_TOKEN_TTL_SECONDS });
+    return { token, expiresAt };
+  }
+
+  /** The profile and session of a valid token; UNAUTHENTICATED for anything else. */
+  verify(token: string): { profileId: string; sessionId: string } {
+    try {
+      const payload = this.jwt.verify<{ sub?: string; sid?: string; typ?: string }>(token, {
+        algorithms: ['HS256'],
+        issuer: 'foule',
+        audience: 'foule-api',
+      });
+      if (payload.typ !== 'access' || typeof payload.sub !== 'string' || typeof payload.sid !== 'string') {
+        throw new Error('not an access token');
+      }
+      return { profileId: payload.sub, sessionId: payload.sid };
+    } catch (error) {
+      const expired = error instanceof Error && error.name === 'TokenExpiredError';
+      throw DomainError.unauthenticated(expired ? 'The access token has expired: refresh the session' : 'The access token is not valid');
+    }
+  }
+
+  /** Reads "Bearer <token>"; undefined when there is no header at all. */
+  static fromAuthorizationHeader(header: unknown): string | undefined {
+    if (header === undefined || header === null || header === '') return undefined;
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(String(header));
+    if (!match) throw DomainError.unauthenticated('The Authorization header must be "Bearer <accessToken>"');
+    return match[1];
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * The one validated configuration of Foule. Every variable of RUNTIME.md lives here,
+ * with its default; `loadConfig` stops boot with a message naming each bad variable
+ * and what it accepts.
+ */
+import path from 'node:path';
+
+type Parser<T> = { accepts: string; parse: (raw: string) => T | undefined };
+
+const integer = (min: number, max = Number.MAX_SAFE_INTEGER): Parser<number> => ({
+  accepts: `an integer from ${min} to ${max}`,
+  parse: (raw) => {
+    if (!/^-?\d+$/.test(raw.trim())) return undefined;
+    const value = Number(raw);
+    return Number.isSafeInteger(value) && value >= min && value <= max ? value : undefined;
+  },
+});
+
+const text: Parser<string> = { accepts: 'a non-empty string', parse: (raw) => (raw.trim() ? raw.trim() : undefined) };
+
+const url = (protocols: string[]): Parser<string> => ({
+  accepts: `a URL (${protocols.join(', ')})`,
+  parse: (raw) => {
+    try {
+      const parsed = new URL(raw.trim());
+      return protocols.includes(parsed.protocol.replace(':', '')) ? raw.trim().replace(/\/$/, '') : undefined;
+    } catch {
+      return undefined;
+    }
+  },
+});
+
+const boolean: Parser<boolean> = {
+  accepts: 'true or false',
+  parse: (raw) => ({ true: true, false: false, '1': true, '0': false })[raw.trim().toLowerCase()],
+};
+
+const emailList: Parser<string[]> = {
+  accepts: 'a comma-separated list of email addresses',
+  parse: (raw) => {
+    const emails = raw
+      .split(',')
+      .map((email) => email.trim().toLowerCase())
+      .filter(Boolean);
+    return emails.every((email) => /^[^@\s]+@[^@\s]+$/.test(email)) ? emails : undefined;
+  },
+};
+
+const oneOf = <T extends string>(values: readonly T[]): Parser<T> => ({
+  accepts: `one of ${values.join(', ')}`,
+  parse: (raw) => values.find((value) => value === raw.trim()),
+});
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const NODE_ENVS = ['development', 'production', 'test'] as const;
+
+export interface AppConfig {
+  nodeEnv: (typeof NODE_ENVS)[number];
+  port: number;
+  publicUrl: string;
+  dataDir: string;
+  databaseUrl?: string;
+  redisUrl?: string;
+  jwtSecret?: string;
+  adminEmails: string[];
+  stripeSecretKey?: string;
+  stripePublishableKey?: string;
+  stripeWebhookSecret?: string;
+  s3?: { endpoint?: string; region: string; bucket: string; accessKeyId: string; secretAccessKey: string };
+  platformFeeBps: number;
+  contestFeeBps: number;
+  campaignMinDurationSeconds: number;
+  campaignMaxDurationSeconds: number;
+  paymentRetryWindowSeconds: number;
+  campaignPayoutDelaySeconds: number;
+  contestMinRoundSeconds: number;
+  contestQualifyingRoundSeconds: number;
+  contestFinalistSelectionSeconds: number;
+  contestFinalRoundSeconds: number;
+  contestWinnerSelectionSeconds: number;
+  handoverAutoApproveSeconds: number;
+  rateLimitPerMinute: number;
+  authMaxAttempts: number;
+  seedDemo: boolean;
+  logLevel: (typeof LOG_LEVELS)[number];
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+  }
+}
+
+/** Reads and validates the environment. Throws a ConfigError listing every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const problems: string[] = [];
+  const read = <T>(name: string, parser: Parser<T>, fallback: T): T => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = parser.parse(raw);
+    if (value === undefined) {
+      problems.push(`${name}=${JSON.stringify(raw)} is not valid: it accepts ${parser.accepts}`);
+      return fallback;
+    }
+    return value;
+  };
+  const optional = <T>(name: string, parser: Parser<T>): T | undefined => read<T | undefined>(name, parser, undefined);
+
+  const nodeEnv = read('NODE_ENV', oneOf(NODE_ENVS), 'development');
+  const port = read('PORT', integer(0, 65535), 3000);
+  const databaseUrl = optional('DATABASE_URL', url(['postgres', 'postgresql']));
+  const jwtSecret = optional('JWT_SECRET', text);
+  if (nodeEnv === 'production' && !jwtSecret) problems.push('JWT_SECRET is required when NODE_ENV=production');
+
+  const s3Names = ['S3_ENDPOINT', 'S3_REGION', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'];
+  const s3Bucket = optional('S3_BUCKET', text);
+  let s3: AppConfig['s3'];
+  if (s3Names.some((name) => env[name])) {
+    const region = optional('S3_REGION', text);
+    const accessKeyId = optional('S3_ACCESS_KEY_ID', text);
+    const secretAccessKey = optional('S3_SECRET_ACCESS_KEY', text);
+    if (!s3Bucket || !region || !accessKeyId || !secretAccessKey) {
+      problems.push('S3_REGION, S3_BUCKET, S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together (S3_ENDPOINT is optional)');
+    } else {
+      s3 = { endpoint: optional('S3_ENDPOINT', url(['http', 'https'])), region, bucket: s3Bucket, accessKeyId, secretAccessKey };
+    }
+  }
+
+  const stripeSecretKey = optional('STRIPE_SECRET_KEY', text);
+  const stripeWebhookSecret = optional('STRIPE_WEBHOOK_SECRET', text);
+  if (stripeSecretKey && !stripeWebhookSecret) problems.push('STRIPE_WEBHOOK_SECRET is required when STRIPE_SECRET_KEY is set');
+
+  const config: AppConfig = {
+    nodeEnv,
+    port,
+    publicUrl: read('PUBLIC_URL', url(['http', 'https']), `http://localhost:${port}`),
+    dataDir: path.resolve(read('DATA_DIR', text, './.data')),
+    databaseUrl,
+    redisUrl: optional('REDIS_URL', url(['redis', 'rediss'])),
+    jwtSecret,
+    adminEmails: read('ADMIN_EMAILS', emailList, []),
+    stripeSecretKey,
+    stripePublishableKey: optional('STRIPE_PUBLISHABLE_KEY', text),
+    stripeWebhookSecret,
+    s3,
+    platformFeeBps: read('PLATFORM_FEE_BPS', integer(0, 10000), 500),
+    contestFeeBps: read('CONTEST_FEE_BPS', integer(0, 10000), 1000),
+    campaignMinDurationSeconds: read('CAMPAIGN_MIN_DURATION_SECONDS', integer(1), 86400),
+    campaignMaxDurationSeconds: read('CAMPAIGN_MAX_DURATION_SECONDS', integer(1), 5184000),
+    paymentRetryWindowSeconds: read('PAYMENT_RETRY_WINDOW_SECONDS', integer(1), 604800),
+    campaignPayoutDelaySeconds: read('CAMPAIGN_PAYOUT_DELAY_SECONDS', integer(0), 1209600),
+    contestMinRoundSeconds: read('CONTEST_MIN_ROUND_SECONDS', integer(1), 86400),
+    contestQualifyingRoundSeconds: read('CONTEST_QUALIFYING_ROUND_SECONDS', integer(1), 345600),
+    contestFinalistSelectionSeconds: read('CONTEST_FINALIST_SELECTION_SECONDS', integer(1), 345600),
+    contestFinalRoundSeconds: read('CONTEST_FINAL_ROUND_SECONDS', integer(1), 259200),
+    contestWinnerSelectionSeconds: read('CONTEST_WINNER_SELECTION_SECONDS', integer(1), 1209600),
+    handoverAutoApproveSeconds: read('HANDOVER_AUTO_APPROVE_SECONDS', integer(1), 432000),
+    rateLimitPerMinute: read('RATE_LIMIT_PER_MINUTE', integer(1), 600),
+    authMaxAttempts: read('AUTH_MAX_ATTEMPTS', integer(1), 10),
+    seedDemo: read('SEED_DEMO', boolean, !databaseUrl),
+    logLevel: read('LOG_LEVEL', oneOf(LOG_LEVELS), 'info'),
+  };
+  if (config.campaignMinDurationSeconds > config.campaignMaxDurationSeconds) {
+    problems.push('CAMPAIGN_MIN_DURATION_SECONDS must not exceed CAMPAIGN_MAX_DURATION_SECONDS');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+/** Injection token for the validated AppConfig. */
+export const APP_CONFIG = Symbol('APP_CONFIG');

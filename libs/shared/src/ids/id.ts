@@ -1,0 +1,51 @@
+/**
+ * Opaque, prefixed, time-ordered ids (`prf_01JD…`). The prefix names the type, so `node(id)`
+ * and polymorphic subjects resolve by prefix; the ULID body sorts by creation time, so keyset
+ * pagination can order by id alone.
+ */
+import { monotonicFactory } from 'ulid';
+
+export const ID_PREFIXES = {
+  profile: 'prf',
+  refreshToken: 'rft',
+  comment: 'cmt',
+  notification: 'ntf',
+  campaign: 'cmp',
+  rewardTier: 'tir',
+  stretchGoal: 'stg',
+  pledge: 'pld',
+  campaignUpdate: 'cup',
+  contest: 'ctt',
+  entry: 'ent',
+  entryRevision: 'rev',
+  asset: 'ast',
+  poll: 'pol',
+  payoutAccount: 'pac',
+  payout: 'pay',
+  journalEntry: 'jrn',
+  posting: 'pst',
+  outbox: 'obx',
+  paymentMethod: 'pmt',
+} as const;
+
+export type IdKind = keyof typeof ID_PREFIXES;
+export type IdPrefix = (typeof ID_PREFIXES)[IdKind];
+
+const nextUlid = monotonicFactory();
+
+export function newId(kind: IdKind): string {
+  return `${ID_PREFIXES[kind]}_${nextUlid()}`;
+}
+
+const ID_PATTERN = /^([a-z]{3})_([0-9A-HJKMNP-TV-Z]{26})$/;
+
+/** The kind an id belongs to, or undefined for anything that is not one of our ids. */
+export function idKind(id: string): IdKind | undefined {
+  const match = ID_PATTERN.exec(id);
+  if (!match) return undefined;
+  return (Object.keys(ID_PREFIXES) as IdKind[]).find((kind) => ID_PREFIXES[kind] === match[1]);
+}
+
+export function isIdOf(kind: IdKind, id: string): boolean {
+  return idKind(id) === kind;
+}

@@ -1,0 +1,131 @@
+/**
+ * Durable jobs on pg-boss (in the same PostgreSQL, SKIP LOCKED, safe with many workers),
+ * behind one small typed helper: "run this at that time, once per key". Modules define their
+ * queues and handlers at start-up; the api runs handlers in-process, `apps/worker` too.
+ *
+ * A job can be written in the caller's transaction (`manager`), which makes the job table
+ * our transactional outbox: the job exists if and only if the state change committed.
+ * Handlers must be idempotent: a job may run again after a crash, and a job that finds
+ * nothing to do does nothing.
+ */
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import PgBoss from 'pg-boss';
+import type { EntityManager } from 'typeorm';
+
+export interface QueueDefinition<T extends object> {
+  name: string;
+  /** Work done for one job. Throwing schedules a retry with backoff. */
+  handle: (data: T, job: { id: string; retryCount: number }) => Promise<void>;
+  /** How many jobs of this queue one process runs at once. */
+  concurrency?: number;
+  retryLimit?: number;
+  /** Seconds before the first retry; doubled each time. */
+  retryDelaySeconds?: number;
+}
+
+export interface JobsOptions {
+  databaseUrl: string;
+  /** False for processes that only enqueue. */
+  process: boolean;
+  pollingIntervalSeconds?: number;
+}
+
+export const JOBS_OPTIONS = Symbol('JOBS_OPTIONS');
+
+interface SendOptions {
+  /** At most one waiting job per key in this queue: a second schedule replaces the first. */
+  key?: string;
+  runAt?: Date;
+  /** Write the job in this transaction. */
+  manager?: EntityManager;
+}
+
+@Injectable()
+export class JobScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Jobs');
+  private readonly boss: PgBoss;
+  private readonly queues = new Map<string, QueueDefinition<object>>();
+  private started = false;
+
+  constructor(@Inject(JOBS_OPTIONS) private readonly options: JobsOptions) {
+    this.boss = new PgBoss({
+      connectionString: options.databaseUrl,
+      schema: 'pgboss',
+      max: 6,
+      application_name: 'foule-jobs',
+      // Supervision and scheduling need one process only; every process may still work.
+      supervise: true,
+      schedule: false,
+    });
+    this.boss.on('error', (error) => this.logger.error(`pg-boss: ${error.message}`));
+  }
+
+  /** Declares a queue and its handler; call from a module's constructor or onModuleInit. */
+  define<T extends object>(queue: QueueDefinition<T>): void {
+    if (this.started) throw new Error(`Queue ${queue.name} was defined after the job scheduler started`);
+    if (this.queues.has(queue.name)) throw new Error(`Queue ${queue.name} is defined twice`);
+    this.queues.set(queue.name, queue as QueueDefinition<object>);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.boss.start();
+    for (const queue of this.queues.values()) {
+      await this.boss.createQueue(queue.name, {
+        name: queue.name,
+        policy: 'standard',
+        retryLimit: queue.retryLimit ?? 10,
+        retryDelay: queue.retryDelaySeconds ?? 2,
+        retryBackoff: true,
+        expireInSeconds: 15 * 60,
+      });
+    }
+    this.started = true;
+    if (!this.options.process) return;
+    for (const queue of this.queues.values()) {
+      const concurrency = queue.concurrency ?? 1;
+      for (let worker = 0; worker < concurrency; worker++) {
+        await this.boss.work<object>(
+          queue.name,
+          { pollingIntervalSeconds: this.options.pollingIntervalSeconds ?? 1, batchSize: 1, includeMetadata: true },
+          async ([job]) => {
+            await queue.handle(job.data, { id: job.id, retryCount: job.retryCount });
+          },
+        );
+      }
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (!this.started) return;
+    this.started = false;
+    await this.boss.stop({ graceful: true, timeout: 10_000, wait: true });
+  }
+
+  /** Runs `queue` with `data` at `runAt`, once per key: an earlier waiting job of the same key is replaced. */
+  async scheduleAt<T extends object>(queue: string, key: string, runAt: Date, data: T, manager?: EntityManager): Promise<void> {
+    await this.send(queue, data, { key, runAt, manager });
+  }
+
+  /** Runs `queue` with `data` as soon as a worker is free. */
+  async enqueue<T extends object>(queue: string, data: T, options: SendOptions = {}): Promise<void> {
+    await this.send(queue, data, options);
+  }
+
+  private async send(queue: string, data: object, options: SendOptions): Promise<void> {
+    if (!this.queues.has(queue)) throw new Error(`Unknown queue ${queue}`);
+    const manager = options.manager;
+    const db = manager && {
+      executeSql: async (text: string, values: unknown[]) => ({ rows: await manager.query(text, values) }),
+    };
+    if (options.key) {
+      const sql = `DELETE FROM pgboss.job WHERE name = $1 AND singleton_key = $2 AND state = 'created'`;
+      if (options.manager) await options.manager.query(sql, [queue, options.key]);
+      else await this.boss.getDb().executeSql(sql, [queue, options.key]);
+    }
+    await this.boss.send(queue, data, {
+      singletonKey: options.key,
+      startAfter: options.runAt,
+      ...(db ? { db } : {}),
+    } as PgBoss.SendOptions);
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * Money is an integer count of a currency's minor units plus its ISO-4217 code, as Stripe
+ * counts it. Never floats. Currency facts (valid codes, minor-unit digits) come from the
+ * ICU data that ships with Node, not from a hand-kept list.
+ */
+import { DomainError } from '../errors/domain-error';
+
+export interface Money {
+  amount: number;
+  currency: string;
+}
+
+const ISO_CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
+
+/** Stripe's largest single charge, in minor units. */
+export const MAX_CHARGE_MINOR_UNITS = 99_999_999;
+
+export function isIsoCurrency(code: string): boolean {
+  return /^[A-Z]{3}$/.test(code) && ISO_CURRENCIES.has(code);
+}
+
+/** Upper-cases and checks a currency code; BAD_USER_INPUT naming `path` otherwise. */
+export function normalizeCurrency(code: string, path = 'currency'): string {
+  const upper = code.trim().toUpperCase();
+  if (!isIsoCurrency(upper)) throw DomainError.badField(path, `"${code}" is not an ISO-4217 currency code (e.g. EUR, USD)`);
+  return upper;
+}
+
+/** Digits after the decimal point for a currency: 2 for EUR, 0 for JPY, 3 for KWD. */
+export function minorUnitDigits(currency: string): number {
+  return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+}
+
+/** The smallest amount that is one whole unit of the currency (100 for EUR, 1 for JPY). */
+export function oneMajorUnit(currency: string): number {
+  return 10 ** minorUnitDigits(currency);
+}
+
+const formatters = new Map<string, Intl.NumberFormat>();
+
+/** "€12.50" for { amount: 1250, currency: 'EUR' }. */
+export function formatMoney(money: Money): string {
+  let formatter = formatters.get(money.currency);
+  if (!formatter) {
+    formatter = new Intl.NumberFormat('en', { style: 'currency', currency: money.currency });
+    formatters.set(money.currency, formatter);
+  }
+  const digits = formatter.resolvedOptions().maximumFractionDigits ?? 2;
+  // Divide as decimal text, not as a float product, so large amounts stay exact.
+  const negative = money.amount < 0;
+  const units = String(Math.abs(money.amount)).padStart(digits + 1, '0');
+  const decimal = digits > 0 ? `${units.slice(0, -digits)}.${units.slice(-digits)}` : units;
+  return formatter.format(`${negative ? '-' : ''}${decimal}` as unknown as number);
+}
+
+export function money(amount: number, currency: string): Money {
+  return { amount, currency };
+}
+
+/** Checks an amount in minor units: a positive safe integer, within Stripe's charge limit when asked. */
+export function assertPositiveAmount(amount: number, path = 'amount', options: { maxCharge?: boolean } = {}): void {
+  if (!Number.isSafeInteger(amount) || amount <= 0) throw DomainError.badField(path, 'must be a positive whole number of minor units (cents)');
+  if (options.maxCharge && amount > MAX_CHARGE_MINOR_UNITS) {
+    throw DomainError.badField(path, `must be at most ${MAX_CHARGE_MINOR_UNITS} minor units, the largest single charge`);
+  }
+}
