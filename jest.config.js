@@ -10,7 +10,11 @@ const moduleNameMapper = Object.fromEntries(
     `<rootDir>/${target}`,
   ]),
 );
-const transform = { '^.+\\.ts$': ['@swc/jest', { ...swcrc, swcrc: false }] };
+// Aliases are rewritten by SWC itself, so they also resolve in globalSetup (which runs outside
+// jest's module system and ignores moduleNameMapper).
+const transform = {
+  '^.+\\.ts$': ['@swc/jest', { ...swcrc, swcrc: false, jsc: { ...swcrc.jsc, baseUrl: __dirname, paths: compilerOptions.paths } }],
+};
 
 module.exports = {
   projects: [

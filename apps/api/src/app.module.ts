@@ -1,6 +1,6 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
@@ -10,6 +10,7 @@ import {
   AccessTokenService,
   ConfigModule,
   CoreModule,
+  DomainErrorFilter,
   InputValidationPipe,
   JobsModule,
   ViewerContext,
@@ -28,10 +29,10 @@ export interface AppOptions {
   /** The api serves GraphQL and HTTP; the worker only runs jobs. */
   serveHttp: boolean;
   processJobs: boolean;
-  jobPollingIntervalSeconds?: number;
 }
 
-const FEATURE_MODULES = [CommunityModule];
+/** The feature modules, in one list for the app and the access audit. */
+export const FEATURE_MODULES = [CommunityModule];
 
 @Module({})
 export class AppModule {
@@ -46,7 +47,7 @@ export class AppModule {
         JobsModule.forRoot({
           databaseUrl,
           process: options.processJobs,
-          pollingIntervalSeconds: options.jobPollingIntervalSeconds,
+          pollingIntervalSeconds: config.jobPollIntervalSeconds,
         }),
         ...(options.serveHttp
           ? [
@@ -65,6 +66,7 @@ export class AppModule {
       providers: [
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_PIPE, useClass: InputValidationPipe },
+        { provide: APP_FILTER, useClass: DomainErrorFilter },
       ],
     };
   }

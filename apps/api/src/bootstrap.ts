@@ -41,7 +41,6 @@ export interface StartOptions {
   config: AppConfig;
   logger: Logger;
   databaseUrl: string;
-  jobPollingIntervalSeconds?: number;
 }
 
 export async function createApi(options: StartOptions): Promise<INestApplication> {

@@ -6,7 +6,7 @@ import {
   DateTimeScalar,
   FixedWindowRateLimiter,
   LoaderRegistry,
-  ViewerContext,
+  type ViewerContext,
   formatGraphQLError,
   queryLimitsPlugin,
   rateLimitPlugin,

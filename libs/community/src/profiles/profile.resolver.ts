@@ -86,7 +86,7 @@ export class ProfileResolver {
     const stats = await context.loaders
       .get<string, Awaited<ReturnType<CrowdStatsRegistry['statsFor']>>[number]>('profile.stats', (ids) => this.crowdStats.statsFor(ids))
       .load(profile.id);
-    return { ...stats, prizeMoneyWon: stats.prizeMoneyWon.map(MoneyType.of) };
+    return { ...stats, prizeMoneyWon: stats.prizeMoneyWon.map((money) => MoneyType.of(money)) };
   }
 
   private followCounts(context: GraphQLContext) {

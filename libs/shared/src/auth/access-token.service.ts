@@ -44,6 +44,8 @@ export class AccessTokenService {
   /** Reads "Bearer <token>"; undefined when there is no header at all. */
   static fromAuthorizationHeader(header: unknown): string | undefined {
     if (header === undefined || header === null || header === '') return undefined;
+    // Any non-string value simply fails the pattern below.
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string
     const match = /^Bearer\s+(\S+)\s*$/i.exec(String(header));
     if (!match) throw DomainError.unauthenticated('The Authorization header must be "Bearer <accessToken>"');
     return match[1];

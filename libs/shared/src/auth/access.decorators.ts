@@ -5,11 +5,9 @@
  */
 import { SetMetadata, createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { GqlExecutionContext } from '@nestjs/graphql';
+import { ACCESS_METADATA, type AccessRule } from './access-rule';
 import type { Role, Viewer } from './viewer';
 
-export const ACCESS_METADATA = 'foule:access';
-
-export type AccessRule = { kind: 'public' } | { kind: 'signedIn' } | { kind: 'roles'; roles: Role[] };
 
 /** Anyone, signed in or not. */
 export const Public = () => SetMetadata(ACCESS_METADATA, { kind: 'public' } satisfies AccessRule);

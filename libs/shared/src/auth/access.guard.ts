@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { GqlExecutionContext } from '@nestjs/graphql';
 import { DomainError } from '../errors/domain-error';
 import type { GraphQLContext } from '../graphql/context';
-import { ACCESS_METADATA, type AccessRule } from './access.decorators';
+import { ACCESS_METADATA, type AccessRule } from './access-rule';
 import { hasRole, type Viewer } from './viewer';
 
 /** Applies each resolver's declared access rule; refuses resolvers that declare none. */

@@ -1,6 +1,6 @@
 import { DomainError } from '../errors/domain-error';
 import { AccessTokenService } from './access-token.service';
-import { ViewerDirectory, type Viewer } from './viewer';
+import type { ViewerDirectory, Viewer } from './viewer';
 
 /** Turns an Authorization header (HTTP) or connectionParams.authorization (graphql-ws) into a Viewer. */
 export class ViewerContext {

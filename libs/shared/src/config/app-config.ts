@@ -16,6 +16,14 @@ const integer = (min: number, max = Number.MAX_SAFE_INTEGER): Parser<number> => 
   },
 });
 
+const decimal = (min: number, max: number): Parser<number> => ({
+  accepts: `a number from ${min} to ${max}`,
+  parse: (raw) => {
+    const value = Number(raw.trim());
+    return raw.trim() !== '' && Number.isFinite(value) && value >= min && value <= max ? value : undefined;
+  },
+});
+
 const text: Parser<string> = { accepts: 'a non-empty string', parse: (raw) => (raw.trim() ? raw.trim() : undefined) };
 
 const url = (protocols: string[]): Parser<string> => ({
@@ -83,6 +91,8 @@ export interface AppConfig {
   authMaxAttempts: number;
   seedDemo: boolean;
   logLevel: (typeof LOG_LEVELS)[number];
+  /** How often idle job workers look for due jobs. */
+  jobPollIntervalSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -159,6 +169,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     authMaxAttempts: read('AUTH_MAX_ATTEMPTS', integer(1), 10),
     seedDemo: read('SEED_DEMO', boolean, !databaseUrl),
     logLevel: read('LOG_LEVEL', oneOf(LOG_LEVELS), 'info'),
+    jobPollIntervalSeconds: read('JOB_POLL_INTERVAL_SECONDS', decimal(0.5, 60), 1),
   };
   if (config.campaignMinDurationSeconds > config.campaignMaxDurationSeconds) {
     problems.push('CAMPAIGN_MIN_DURATION_SECONDS must not exceed CAMPAIGN_MAX_DURATION_SECONDS');

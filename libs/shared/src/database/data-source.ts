@@ -1,11 +1,11 @@
-import type { DataSourceOptions, MixedList, EntitySchema } from 'typeorm';
+import type { DataSourceOptions } from 'typeorm';
 import { DataSource } from 'typeorm';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 
 /** What a module contributes to the database: its entities and its migrations. */
 export interface DatabasePart {
-  entities: MixedList<Function | string | EntitySchema>;
-  migrations: MixedList<Function | string>;
+  entities: NonNullable<DataSourceOptions['entities']>;
+  migrations: NonNullable<DataSourceOptions['migrations']>;
 }
 
 export function dataSourceOptions(url: string, parts: DatabasePart[], extra: Partial<DataSourceOptions> = {}): DataSourceOptions {

@@ -34,6 +34,7 @@ interface EmbeddedPostgresInstance {
 }
 
 // The package is ESM-only; a real dynamic import (not one a compiler rewrites to require).
+// eslint-disable-next-line @typescript-eslint/no-implied-eval
 const importEsm = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<{
   default: new (options: Record<string, unknown>) => EmbeddedPostgresInstance;
 }>;

@@ -78,6 +78,12 @@ export function formatGraphQLError(
     }
   }
 
+  // graphql-js' own errors about the request (variables that do not coerce, and the like)
+  // carry no code and wrap nothing: they describe bad input.
+  if (error instanceof GraphQLError && !error.originalError && graphQLCode === undefined) {
+    return { ...base, extensions: { code: 'BAD_USER_INPUT', fields: fieldsFromGraphQLMessage(formatted.message) } };
+  }
+
   options.report?.(original, formatted);
   return {
     ...base,

@@ -41,7 +41,7 @@ export function Connection<T>(nodeType: Type<T>, name: string = nodeType.name): 
     @Field(() => PageInfo) pageInfo: PageInfo;
     @Field(() => Int) totalCount: number;
   }
-  return ConnectionType as Type<ConnectionShape<T>>;
+  return ConnectionType;
 }
 
 export const MAX_PAGE_SIZE = 100;

@@ -72,13 +72,19 @@ export function queryLimitsPlugin(getSchema: () => GraphQLSchema, limits: QueryL
           const { depth, aliases } = measureDocument(document, request.operationName);
           if (depth > limits.maxDepth) throw tooComplex(`The query is ${depth} levels deep; at most ${limits.maxDepth} are allowed`);
           if (aliases > limits.maxAliases) throw tooComplex(`The query uses ${aliases} aliases; at most ${limits.maxAliases} are allowed`);
-          const cost = getComplexity({
-            schema: getSchema(),
-            query: document,
-            operationName: request.operationName ?? undefined,
-            variables: request.variables ?? {},
-            estimators: [pagedListEstimator, simpleEstimator({ defaultComplexity: 1 })],
-          });
+          let cost: number;
+          try {
+            cost = getComplexity({
+              schema: getSchema(),
+              query: document,
+              operationName: request.operationName ?? undefined,
+              variables: request.variables ?? {},
+              estimators: [pagedListEstimator, simpleEstimator({ defaultComplexity: 1 })],
+            });
+          } catch {
+            // Variables that do not coerce: execution reports them as BAD_USER_INPUT.
+            return;
+          }
           if (cost > limits.maxCost) throw tooComplex(`The query would cost ${cost}; at most ${limits.maxCost} is allowed`);
         },
       };
