@@ -108,6 +108,9 @@ export default tseslint.config(
       ],
       // Nest modules are classes with only decorators, and marker classes are common.
       '@typescript-eslint/no-extraneous-class': 'off',
+      // Stacked case labels may carry a comment between them (tsc's noFallthroughCasesInSwitch
+      // still rejects a non-empty case that falls through).
+      'no-fallthrough': ['error', { allowEmptyCase: true }],
       // Templates with numbers and the like are fine; objects are not.
       '@typescript-eslint/restrict-template-expressions': [
         'error',

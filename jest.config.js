@@ -17,6 +17,8 @@ const transform = {
 };
 
 module.exports = {
+  // e2e tests boot real processes; jest 30 reads the timeout from the top level only.
+  testTimeout: 60000,
   projects: [
     {
       displayName: 'unit',
@@ -37,7 +39,6 @@ module.exports = {
       transform,
       globalSetup: '<rootDir>/test/setup/global-setup.ts',
       globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
-      testTimeout: 60000,
     },
   ],
 };

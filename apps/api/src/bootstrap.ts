@@ -32,6 +32,7 @@ export async function openDatabase(config: AppConfig, logger: Logger): Promise<D
     password: readOrCreateDevSecret(config.dataDir, 'pg-password'),
     database: 'foule',
     log: (message) => log.debug(message),
+    notice: (message) => log.info(message),
   });
   log.info({ port: server.port }, 'embedded PostgreSQL started');
   return { url: server.url, embedded: true, stop: () => server.stop() };

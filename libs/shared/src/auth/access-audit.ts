@@ -10,21 +10,23 @@ import { ACCESS_METADATA } from './access-rule';
 const RESOLVER_TYPE_METADATA = 'graphql:resolver_type';
 const RESOLVER_PROPERTY_METADATA = 'graphql:resolve_property';
 
-type ModuleLike = Function | { module: Function; providers?: unknown[]; imports?: unknown[] };
+/** A class, as Nest modules list providers: something with a name and a prototype. */
+type ClassLike = abstract new (...args: never[]) => unknown;
+type ModuleLike = ClassLike | { module: ClassLike; providers?: unknown[]; imports?: unknown[] };
 
 export interface AuditResult {
   checked: string[];
   undeclared: string[];
 }
 
-function classesOf(root: ModuleLike, seen = new Set<unknown>()): Function[] {
+function classesOf(root: ModuleLike, seen = new Set<unknown>()): ClassLike[] {
   if (!root || seen.has(root)) return [];
   seen.add(root);
   const moduleClass = typeof root === 'function' ? root : root.module;
-  const dynamic = typeof root === 'function' ? {} : root;
+  const dynamic: { providers?: unknown[]; imports?: unknown[] } = typeof root === 'function' ? {} : root;
   const providers = [...((Reflect.getMetadata('providers', moduleClass) as unknown[]) ?? []), ...(dynamic.providers ?? [])];
   const imports = [...((Reflect.getMetadata('imports', moduleClass) as unknown[]) ?? []), ...(dynamic.imports ?? [])];
-  const classes = providers.filter((provider): provider is Function => typeof provider === 'function');
+  const classes = providers.filter((provider): provider is ClassLike => typeof provider === 'function');
   for (const imported of imports) classes.push(...classesOf(imported as ModuleLike, seen));
   return classes;
 }

@@ -59,6 +59,49 @@ const oneOf = <T extends string>(values: readonly T[]): Parser<T> => ({
   parse: (raw) => values.find((value) => value === raw.trim()),
 });
 
+/**
+ * SANDBOX_FAULTS (test and development only): `transient:0.3,lost:0.1,only:transfer|chargeOffSession`.
+ * A share of sandbox provider calls fails with a transient error before taking effect (what a
+ * 500 looks like) or after it (the response is lost, as with a timeout); `only` limits faults to
+ * some port operations.
+ */
+export interface SandboxFaults {
+  transient: number;
+  lost: number;
+  operations: string[] | null;
+}
+
+const sandboxFaults: Parser<SandboxFaults> = {
+  accepts: 'comma-separated transient:<share>, lost:<share> (shares from 0 to 1, summing to at most 1) and only:<operation>|<operation>',
+  parse: (raw) => {
+    const faults: SandboxFaults = { transient: 0, lost: 0, operations: null };
+    for (const part of raw.split(',').map((item) => item.trim()).filter(Boolean)) {
+      const [name, value = ''] = part.split(':', 2).map((item) => item.trim());
+      if (name === 'only') {
+        const operations = value.split('|').map((item) => item.trim()).filter(Boolean);
+        if (operations.length === 0 || operations.some((operation) => !/^[A-Za-z]+$/.test(operation))) return undefined;
+        faults.operations = operations;
+      } else if (name === 'transient' || name === 'lost') {
+        const share = Number(value);
+        if (value === '' || !Number.isFinite(share) || share < 0 || share > 1) return undefined;
+        faults[name] = share;
+      } else {
+        return undefined;
+      }
+    }
+    return faults.transient + faults.lost <= 1 ? faults : undefined;
+  },
+};
+
+/** FOULE_FAULT (NODE_ENV=test only): `crash-after-provider:payout.transfer`, comma-separated. */
+const faultPoints: Parser<string[]> = {
+  accepts: 'comma-separated crash-after-provider:<point> (e.g. crash-after-provider:payout.transfer)',
+  parse: (raw) => {
+    const points = raw.split(',').map((item) => item.trim()).filter(Boolean);
+    return points.length > 0 && points.every((point) => /^crash-after-provider:[a-z]+(\.[a-z]+)*$/.test(point)) ? points : undefined;
+  },
+};
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const NODE_ENVS = ['development', 'production', 'test'] as const;
 
@@ -74,6 +117,12 @@ export interface AppConfig {
   stripeSecretKey?: string;
   stripePublishableKey?: string;
   stripeWebhookSecret?: string;
+  /** Where the Stripe SDK sends requests (a local Stripe server in tests); Stripe's own API when unset. */
+  stripeApiUrl?: string;
+  /** Test and development only: faults the sandbox provider injects. */
+  sandboxFaults?: SandboxFaults;
+  /** NODE_ENV=test only: named points where the process kills itself (crash tests). */
+  faultPoints: string[];
   s3?: { endpoint?: string; region: string; bucket: string; accessKeyId: string; secretAccessKey: string };
   platformFeeBps: number;
   contestFeeBps: number;
@@ -139,6 +188,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const stripeSecretKey = optional('STRIPE_SECRET_KEY', text);
   const stripeWebhookSecret = optional('STRIPE_WEBHOOK_SECRET', text);
   if (stripeSecretKey && !stripeWebhookSecret) problems.push('STRIPE_WEBHOOK_SECRET is required when STRIPE_SECRET_KEY is set');
+  const faults = optional('SANDBOX_FAULTS', sandboxFaults);
+  if (faults && nodeEnv === 'production') problems.push('SANDBOX_FAULTS is for tests and development only; unset it when NODE_ENV=production');
+  if (faults && stripeSecretKey) problems.push('SANDBOX_FAULTS applies to the sandbox provider only; unset it or STRIPE_SECRET_KEY');
+  const points = read('FOULE_FAULT', faultPoints, []);
+  if (points.length > 0 && nodeEnv !== 'test') problems.push('FOULE_FAULT is honoured only when NODE_ENV=test; unset it');
 
   const config: AppConfig = {
     nodeEnv,
@@ -152,6 +206,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     stripeSecretKey,
     stripePublishableKey: optional('STRIPE_PUBLISHABLE_KEY', text),
     stripeWebhookSecret,
+    stripeApiUrl: optional('STRIPE_API_URL', url(['http', 'https'])),
+    sandboxFaults: faults,
+    faultPoints: points,
     s3,
     platformFeeBps: read('PLATFORM_FEE_BPS', integer(0, 10000), 500),
     contestFeeBps: read('CONTEST_FEE_BPS', integer(0, 10000), 1000),

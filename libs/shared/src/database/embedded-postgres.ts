@@ -17,7 +17,10 @@ export interface EmbeddedPostgresOptions {
   database: string;
   /** Faster, not crash-safe: for throwaway test clusters only. */
   ephemeral?: boolean;
+  /** PostgreSQL's own output (chatty). */
   log?: (message: string) => void;
+  /** What we did to make it start (recovery, permissions): worth an info line. */
+  notice?: (message: string) => void;
 }
 
 export interface RunningPostgres {
@@ -105,9 +108,10 @@ async function recoverStalePostmaster(dataDir: string, log: (message: string) =>
 
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
   const log = options.log ?? (() => undefined);
+  const notice = options.notice ?? log;
   const dataDir = path.resolve(options.dataDir);
-  ensureReachableByPostgresUser(dataDir, log);
-  await recoverStalePostmaster(dataDir, log);
+  ensureReachableByPostgresUser(dataDir, notice);
+  await recoverStalePostmaster(dataDir, notice);
 
   // The package installs SIGINT/SIGTERM handlers that stop PostgreSQL at once, racing the
   // app's own shutdown; its owner stops it after the app instead, so those handlers go.

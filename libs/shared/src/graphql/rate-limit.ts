@@ -21,8 +21,7 @@ export class FixedWindowRateLimiter {
   hit(key: string): { allowed: true } | { allowed: false; retryAfterSeconds: number } {
     const now = this.now();
     if (now - this.windowStart >= this.windowMs) {
-      this.windowStart = now - ((now - this.windowStart) % this.windowMs);
-      if (now - this.windowStart >= this.windowMs) this.windowStart = now;
+      this.windowStart = now;
       this.counts = new Map();
     }
     const count = (this.counts.get(key) ?? 0) + 1;

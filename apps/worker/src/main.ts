@@ -1,0 +1,40 @@
+/**
+ * The job-only process (`npm run start:worker`): the same modules as the api, no HTTP.
+ * Run several beside one or more api instances to scale job processing out.
+ */
+import 'reflect-metadata';
+import type { INestApplicationContext } from '@nestjs/common';
+import { ConfigError, createLogger, loadConfig } from '@foule/shared';
+import { createWorker, openDatabase, stopOnSignals } from '../../api/src/bootstrap';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  const database = await openDatabase(config, logger);
+  let worker: INestApplicationContext | undefined;
+  try {
+    worker = await createWorker({ config, logger, databaseUrl: database.url });
+    stopOnSignals(async () => {
+      await worker?.close();
+      await database.stop();
+    }, logger);
+    await worker.init();
+    logger.info('Foule worker is processing jobs');
+  } catch (error) {
+    logger.fatal({ err: error }, 'the worker could not start');
+    await worker?.close().catch(() => undefined);
+    await database.stop();
+    process.exit(1);
+  }
+}
+
+void main();

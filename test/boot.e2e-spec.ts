@@ -1,0 +1,136 @@
+/**
+ * `npm start` as a user runs it: embedded PostgreSQL in DATA_DIR, clean stop, restart on the
+ * same data, recovery after the node process was killed, and a clear refusal of bad config.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+const MAIN = path.resolve(__dirname, '..', 'dist', 'apps', 'api', 'src', 'main.js');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function embeddedEnv(dataDir: string, port: number): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'info', SEED_DEMO: 'false' };
+  delete env.DATABASE_URL;
+  delete env.NODE_ENV;
+  return env;
+}
+
+const children = new Set<ChildProcess>();
+
+async function startApi(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; output: () => string }> {
+  let output = '';
+  const child = spawn(process.execPath, [MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`api exited early:\n${output}`);
+    try {
+      if ((await fetch(`http://127.0.0.1:${env.PORT}/ready`)).status === 200) return { child, output: () => output };
+    } catch {
+      // not up yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`api not ready in 60 s:\n${output}`);
+}
+
+function postmasterPid(dataDir: string): number | undefined {
+  const file = path.join(dataDir, 'pg', 'postmaster.pid');
+  return existsSync(file) ? Number(readFileSync(file, 'utf8').split('\n')[0]) : undefined;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function exitOf(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null) return child.exitCode;
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+}
+
+describe('booting Foule on embedded PostgreSQL', () => {
+  let dataDir: string;
+
+  beforeAll(() => {
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'foule-boot-'));
+  });
+  afterAll(async () => {
+    for (const child of children) {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        await exitOf(child);
+      }
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('starts, serves, stops cleanly with its PostgreSQL, restarts on the same data, and recovers after kill -9', async () => {
+    const port = await freePort();
+    const env = embeddedEnv(dataDir, port);
+
+    const first = await startApi(env);
+    expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
+    const signUp = await fetch(`http://127.0.0.1:${port}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        query: `mutation { signUp(input: { email: "boot@example.com", password: "long enough", handle: "booter", displayName: "Boot" }) { profile { id } } }`,
+      }),
+    });
+    expect(((await signUp.json()) as any).data.signUp.profile.id).toMatch(/^prf_/);
+    expect(first.output()).toMatch(/booted in \d+\.\d s/);
+    const pid = postmasterPid(dataDir)!;
+    expect(alive(pid)).toBe(true);
+
+    first.child.kill('SIGINT');
+    expect(await exitOf(first.child)).toBe(0);
+    expect(alive(pid)).toBe(false);
+
+    // Second start: same data, the profile is still there.
+    const second = await startApi(env);
+    const lookup = await fetch(`http://127.0.0.1:${port}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `{ profile(handle: "booter") { displayName } }` }),
+    });
+    expect(((await lookup.json()) as any).data.profile.displayName).toBe('Boot');
+
+    // kill -9 leaves PostgreSQL running; the next start must take over.
+    const orphan = postmasterPid(dataDir)!;
+    second.child.kill('SIGKILL');
+    await exitOf(second.child);
+    expect(alive(orphan)).toBe(true);
+    const third = await startApi(env);
+    expect(alive(orphan)).toBe(false);
+    expect(third.output()).toMatch(/stopping a postmaster/);
+    third.child.kill('SIGTERM');
+    expect(await exitOf(third.child)).toBe(0);
+  });
+
+  it('refuses bad configuration with a message naming the variable', () => {
+    const env = { ...embeddedEnv(dataDir, 0), PORT: 'eighty', PLATFORM_FEE_BPS: '-5' };
+    const result = spawnSync(process.execPath, [MAIN], { env, encoding: 'utf8', timeout: 20_000 });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/PORT="eighty" is not valid: it accepts an integer/);
+    expect(result.stderr).toMatch(/PLATFORM_FEE_BPS="-5" is not valid/);
+  });
+});
