@@ -1,7 +1,9 @@
 import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import { ConfigError, createLogger, loadConfig } from '@foule/shared';
+import { DataSource } from 'typeorm';
 import { createApi, openDatabase, stopOnSignals } from './bootstrap';
+import { seedDemoCrowd } from './demo-seed';
 
 async function main(): Promise<void> {
   const started = process.hrtime.bigint();
@@ -25,6 +27,14 @@ async function main(): Promise<void> {
       await database.stop();
     }, logger);
     await app.listen(config.port);
+    if (config.seedDemo && database.embedded) {
+      const dataSource = app.get(DataSource);
+      await seedDemoCrowd(
+        `http://127.0.0.1:${config.port}`,
+        async () => (await dataSource.query('SELECT NOT EXISTS (SELECT 1 FROM community.profiles) AS empty'))[0].empty,
+        logger,
+      );
+    }
   } catch (error) {
     logger.fatal({ err: error }, 'Foule could not start');
     await app?.close().catch(() => undefined);
