@@ -102,11 +102,17 @@ describe('community: sign-up, sessions, profiles, follows, roles', () => {
       expect(errorCode(await app.gql(REFRESH, { token: newest }))).toBe('UNAUTHENTICATED');
     });
 
-    it('signOut revokes the session refresh token', async () => {
+    it('signOut revokes the session: its refresh token and its access tokens, not other sessions', async () => {
       const profile = await signUp(app);
+      const otherSession = await app.gql(`mutation($input: SignInInput!) { signIn(input: $input) { accessToken } }`, {
+        input: { email: profile.email, password: profile.password },
+      });
       const out = await app.gql(`mutation { signOut }`, {}, profile.token);
       expect(out.data!.signOut).toBe(true);
       expect(errorCode(await app.gql(REFRESH, { token: profile.refreshToken }))).toBe('UNAUTHENTICATED');
+      expect(errorCode(await app.gql(`{ me { id } }`, {}, profile.token))).toBe('UNAUTHENTICATED');
+      const stillIn = await app.gql(`{ me { id } }`, {}, otherSession.data!.signIn.accessToken);
+      expect(stillIn.data!.me.id).toBe(profile.id);
     });
 
     it('answers UNAUTHENTICATED to malformed, forged and garbage tokens', async () => {

@@ -20,9 +20,16 @@ export class ProfileService extends ViewerDirectory {
     return this.dataSource.getRepository(ProfileEntity);
   }
 
-  async findRoles(profileId: string): Promise<Role[] | null> {
-    const profile = await this.profiles.findOne({ where: { id: profileId }, select: { id: true, roles: true } });
-    return profile?.roles ?? null;
+  async findRoles(profileId: string, sessionId: string): Promise<Role[] | null> {
+    // One indexed query per request: the profile's roles, if its session is still live.
+    const rows = await this.dataSource.query<{ roles: Role[] }[]>(
+      `SELECT p.roles FROM community.profiles p
+        WHERE p.id = $1
+          AND EXISTS (SELECT 1 FROM community.refresh_tokens t
+                       WHERE t.family_id = $2 AND t.profile_id = p.id AND t.revoked_at IS NULL)`,
+      [profileId, sessionId],
+    );
+    return rows[0]?.roles ?? null;
   }
 
   findById(id: string): Promise<ProfileEntity | null> {

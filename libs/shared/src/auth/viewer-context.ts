@@ -14,8 +14,8 @@ export class ViewerContext {
       const token = AccessTokenService.fromAuthorizationHeader(header);
       if (!token) return { viewer: null };
       const { profileId, sessionId } = this.tokens.verify(token);
-      const roles = await this.directory.findRoles(profileId);
-      if (!roles) return { viewer: null, authError: DomainError.unauthenticated('The profile of this access token no longer exists') };
+      const roles = await this.directory.findRoles(profileId, sessionId);
+      if (!roles) return { viewer: null, authError: DomainError.unauthenticated('This session has ended: sign in again') };
       return { viewer: { profileId, sessionId, roles } };
     } catch (error) {
       if (error instanceof DomainError) return { viewer: null, authError: error };

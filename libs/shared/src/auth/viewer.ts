@@ -14,9 +14,10 @@ export function hasRole(viewer: Viewer | null | undefined, ...roles: Role[]): bo
 }
 
 /**
- * Looks up a signed-in profile's current roles (null when the profile is gone) (provided by the community module), so a
- * role granted or revoked takes effect on the next request, not when the token expires.
+ * Looks up a signed-in profile's current roles within a live session (null when the profile
+ * is gone or the session was signed out or revoked), so role changes and sign-outs take
+ * effect on the next request, not when the access token expires.
  */
 export abstract class ViewerDirectory {
-  abstract findRoles(profileId: string): Promise<Role[] | null>;
+  abstract findRoles(profileId: string, sessionId: string): Promise<Role[] | null>;
 }
