@@ -127,7 +127,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   const stop = async (signal: NodeJS.Signals) => {
     const running = child;
     child = undefined;
-    if (!running || running.exitCode !== null) return;
+    if (!running || running.exitCode !== null || running.signalCode !== null) return;
     const exited = new Promise((resolve) => running.once('exit', resolve));
     running.kill(signal);
     await exited;

@@ -1,5 +1,6 @@
 import { communityDatabase } from '@foule/community';
+import { paymentsDatabase } from '@foule/payments';
 import type { DatabasePart } from '@foule/shared';
 
 /** Every module's entities and migrations, in one list for the data source and the tooling. */
-export const DATABASE_PARTS: DatabasePart[] = [communityDatabase];
+export const DATABASE_PARTS: DatabasePart[] = [communityDatabase, paymentsDatabase];

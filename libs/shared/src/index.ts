@@ -25,6 +25,7 @@ export * from './database/data-source';
 export * from './database/embedded-postgres';
 export * from './database/snake-naming.strategy';
 export * from './database/transaction';
+export * from './database/bigint-column';
 export * from './jobs/job-scheduler';
 export * from './jobs/jobs.module';
 export * from './pubsub/pubsub';

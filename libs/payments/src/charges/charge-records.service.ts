@@ -1,0 +1,83 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { PaymentEvents } from '../events/payment-events';
+import { applyChargeFact, type ChargeFact, type ChargeState } from './charge-state';
+
+export interface ChargeIdentity {
+  chargeId: string;
+  provider: string;
+  customerId: string | null;
+  amount: number;
+  currency: string;
+}
+
+/**
+ * Our record of the provider's charges (payments.charges): what the facade's calls returned,
+ * reconciled with what webhooks report later. Facts learned by webhooks are published to
+ * subscribers when they are news; our own calls' results are their caller's to act on.
+ */
+@Injectable()
+export class ChargeRecordsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly events: PaymentEvents,
+  ) {}
+
+  /** After a facade call: what the provider answered. */
+  async recordCall(charge: ChargeIdentity, fact: ChargeFact): Promise<void> {
+    await this.dataSource.transaction((manager) => this.apply(manager, charge, fact, false));
+  }
+
+  /** From a webhook, in its inbox transaction. */
+  async recordReported(manager: EntityManager, charge: ChargeIdentity, fact: ChargeFact): Promise<void> {
+    await this.apply(manager, charge, fact, true);
+  }
+
+  /** Adds a refund made through the facade to the charge's refunded total. */
+  async recordRefund(chargeId: string, amount: number): Promise<void> {
+    await this.dataSource.query(
+      'UPDATE payments.charges SET amount_refunded = least(amount, amount_refunded + $2), updated_at = now() WHERE id = $1',
+      [chargeId, amount],
+    );
+  }
+
+  private async apply(manager: EntityManager, charge: ChargeIdentity, fact: ChargeFact, publish: boolean): Promise<void> {
+    const inserted = await manager.query<unknown[]>(
+      `INSERT INTO payments.charges (id, provider, customer_id, amount, currency, status, decline_code, amount_refunded)
+       VALUES ($1, $2, $3, $4, $5, 'failed', NULL, 0) ON CONFLICT (id) DO NOTHING RETURNING id`,
+      [charge.chargeId, charge.provider, charge.customerId, charge.amount, charge.currency],
+    );
+    const [row] = await manager.query<{ status: 'succeeded' | 'failed'; decline_code: string | null; amount_refunded: string }[]>(
+      'SELECT status, decline_code, amount_refunded FROM payments.charges WHERE id = $1 FOR UPDATE',
+      [charge.chargeId],
+    );
+    // A row this transaction just inserted is a placeholder: the charge is new to us.
+    const current: ChargeState | null =
+      inserted.length === 1 ? null : { status: row.status, declineCode: row.decline_code, amountRefunded: Number(row.amount_refunded) };
+    const transition = applyChargeFact(current, fact);
+    const { next } = transition;
+    await manager.query(
+      `UPDATE payments.charges SET status = $2, decline_code = $3, amount_refunded = $4, customer_id = coalesce(customer_id, $5), updated_at = now()
+        WHERE id = $1`,
+      [charge.chargeId, next.status, next.declineCode, next.amountRefunded, charge.customerId],
+    );
+    if (!publish) return;
+    const money = { amount: charge.amount, currency: charge.currency };
+    if (transition.becameSucceeded) {
+      await this.events.publish({ type: 'payments.charge.succeeded', chargeId: charge.chargeId, money, customerId: charge.customerId }, manager);
+    }
+    if (transition.becameFailed) {
+      await this.events.publish(
+        { type: 'payments.charge.failed', chargeId: charge.chargeId, declineCode: next.declineCode, customerId: charge.customerId },
+        manager,
+      );
+    }
+    if (transition.refundedMore > 0) {
+      await this.events.publish(
+        { type: 'payments.charge.refunded', chargeId: charge.chargeId, amountRefunded: { amount: next.amountRefunded, currency: charge.currency } },
+        manager,
+      );
+    }
+  }
+}

@@ -1,0 +1,47 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { PaymentProvider } from '../provider/payment-provider';
+import { retryTransient } from '../provider/provider-calls';
+import { PAYMENT_PROVIDER } from '../provider/provider.token';
+
+/** Each profile's customer at the provider, made once (the provider call's key is derived from the profile). */
+@Injectable()
+export class CustomerService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(PAYMENT_PROVIDER) private readonly provider: PaymentProvider,
+  ) {}
+
+  async ensure(profileId: string): Promise<string> {
+    const known = await this.find(profileId);
+    if (known) return known;
+    // Concurrent first calls make the same provider request (same key), so they agree.
+    const { customerId } = await retryTransient(() =>
+      this.provider.ensureCustomer({ profileId, idempotencyKey: `profile:${profileId}:customer` }),
+    );
+    await this.dataSource.query(
+      'INSERT INTO payments.customers (profile_id, provider, customer_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+      [profileId, this.provider.name, customerId],
+    );
+    return (await this.find(profileId))!;
+  }
+
+  /** A SetupIntent for the profile's customer, whose secret a client confirms with Stripe.js or a mobile SDK. */
+  async startSetup(profileId: string): Promise<{ provider: string; clientSecret: string; publishableKey: string | null }> {
+    const customerId = await this.ensure(profileId);
+    // Each call is a new SetupIntent, so the key is new each time; retries of this call reuse it.
+    const idempotencyKey = `profile:${profileId}:setup-intent:${randomUUID()}`;
+    const { clientSecret } = await retryTransient(() => this.provider.createSetupIntent({ customerId, idempotencyKey }));
+    return { provider: this.provider.name, clientSecret, publishableKey: this.provider.publishableKey };
+  }
+
+  private async find(profileId: string): Promise<string | undefined> {
+    const [row] = await this.dataSource.query<{ customer_id: string }[]>(
+      'SELECT customer_id FROM payments.customers WHERE profile_id = $1 AND provider = $2',
+      [profileId, this.provider.name],
+    );
+    return row?.customer_id;
+  }
+}
