@@ -6,8 +6,11 @@ import type { Logger } from 'pino';
 
 export const DEMO_PASSWORD = 'foule-demo-password';
 
+/** GraphQL data as the demo script reads it: plain JSON whose shape each call knows. */
+type Data = { [field: string]: Data } & { [field: string]: string };
+
 interface DemoClient {
-  call<T = any>(query: string, variables?: Record<string, unknown>, token?: string): Promise<T>;
+  call(query: string, variables?: Record<string, unknown>, token?: string): Promise<Data>;
 }
 
 function client(baseUrl: string): DemoClient {
@@ -18,9 +21,9 @@ function client(baseUrl: string): DemoClient {
         headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
         body: JSON.stringify({ query, variables }),
       });
-      const body = (await response.json()) as { data?: any; errors?: { message: string }[] };
+      const body = (await response.json()) as { data?: Data; errors?: { message: string }[] };
       if (body.errors?.length) throw new Error(`demo seed: ${body.errors.map((error) => error.message).join('; ')}`);
-      return body.data;
+      return body.data!;
     },
   };
 }
