@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 const MAIN = path.resolve(__dirname, '..', 'dist', 'apps', 'api', 'src', 'main.js');
+const WORKER = path.resolve(__dirname, '..', 'dist', 'apps', 'worker', 'src', 'main.js');
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -132,5 +133,32 @@ describe('booting Foule on embedded PostgreSQL', () => {
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/PORT="eighty" is not valid: it accepts an integer/);
     expect(result.stderr).toMatch(/PLATFORM_FEE_BPS="-5" is not valid/);
+  });
+
+  it('runs a job-only worker beside the api, on the same embedded data, that stops cleanly', async () => {
+    const port = await freePort();
+    const api = await startApi(embeddedEnv(dataDir, port));
+    // The worker gets the api's database through DATABASE_URL, as a scaled-out worker would.
+    const url = /"port":(\d+),"msg":"embedded PostgreSQL started"/.exec(api.output());
+    expect(url).not.toBeNull();
+    const password = readFileSync(path.join(dataDir, 'secrets', 'pg-password'), 'utf8').trim();
+    const databaseUrl = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${url![1]}/foule`;
+    let output = '';
+    const worker = spawn(process.execPath, [WORKER], {
+      env: { ...embeddedEnv(dataDir, 0), DATABASE_URL: databaseUrl },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.add(worker);
+    worker.stdout!.on('data', (chunk) => (output += chunk));
+    worker.stderr!.on('data', (chunk) => (output += chunk));
+    const deadline = Date.now() + 30_000;
+    while (!output.includes('processing jobs') && Date.now() < deadline && worker.exitCode === null) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(output).toContain('Foule worker is processing jobs');
+    worker.kill('SIGTERM');
+    expect(await exitOf(worker)).toBe(0);
+    api.child.kill('SIGTERM');
+    expect(await exitOf(api.child)).toBe(0);
   });
 });

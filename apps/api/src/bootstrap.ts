@@ -6,6 +6,8 @@ import { NestFactory } from '@nestjs/core';
 import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import type { Logger } from 'pino';
 import {
+  ConfigError,
+  loadConfig,
   PinoNestLogger,
   readOrCreateDevSecret,
   requestLogger,
@@ -16,6 +18,19 @@ import {
 import path from 'node:path';
 import { AppModule } from './app.module';
 import { DATABASE_PARTS } from './database-parts';
+
+/** The validated config, or exit 2 with a message naming each bad variable (before any logger exists). */
+export function loadConfigOrExit(): AppConfig {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+}
 
 export interface Database {
   url: string;

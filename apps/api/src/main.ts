@@ -1,22 +1,13 @@
 import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
-import { ConfigError, createLogger, loadConfig } from '@foule/shared';
+import { createLogger } from '@foule/shared';
 import { DataSource } from 'typeorm';
-import { createApi, openDatabase, stopOnSignals } from './bootstrap';
+import { createApi, loadConfigOrExit, openDatabase, stopOnSignals } from './bootstrap';
 import { seedDemoCrowd } from './demo-seed';
 
 async function main(): Promise<void> {
   const started = process.hrtime.bigint();
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(2);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit();
   const logger = createLogger(config.logLevel);
   const database = await openDatabase(config, logger);
   let app: INestApplication | undefined;

@@ -4,20 +4,11 @@
  */
 import 'reflect-metadata';
 import type { INestApplicationContext } from '@nestjs/common';
-import { ConfigError, createLogger, loadConfig } from '@foule/shared';
-import { createWorker, openDatabase, stopOnSignals } from '../../api/src/bootstrap';
+import { createLogger } from '@foule/shared';
+import { createWorker, loadConfigOrExit, openDatabase, stopOnSignals } from '../../api/src/bootstrap';
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(2);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit();
   const logger = createLogger(config.logLevel);
   const database = await openDatabase(config, logger);
   let worker: INestApplicationContext | undefined;
