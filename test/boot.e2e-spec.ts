@@ -149,8 +149,8 @@ describe('booting Foule on embedded PostgreSQL', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     children.add(worker);
-    worker.stdout!.on('data', (chunk) => (output += chunk));
-    worker.stderr!.on('data', (chunk) => (output += chunk));
+    worker.stdout.on('data', (chunk) => (output += chunk));
+    worker.stderr.on('data', (chunk) => (output += chunk));
     const deadline = Date.now() + 30_000;
     while (!output.includes('processing jobs') && Date.now() < deadline && worker.exitCode === null) {
       await new Promise((resolve) => setTimeout(resolve, 100));

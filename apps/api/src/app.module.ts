@@ -5,6 +5,7 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
 import { CommunityModule } from '@foule/community';
+import { FundingModule } from '@foule/funding';
 import { PaymentsModule } from '@foule/payments';
 import {
   AccessGuard,
@@ -33,7 +34,7 @@ export interface AppOptions {
 }
 
 /** The feature modules, in one list for the app and the access audit. */
-export const FEATURE_MODULES = [CommunityModule, PaymentsModule];
+export const FEATURE_MODULES = [CommunityModule, PaymentsModule, FundingModule];
 
 @Module({})
 export class AppModule {

@@ -1,0 +1,323 @@
+/**
+ * Settlement at the deadline, as durable jobs that are idempotent and resumable (the
+ * database is the truth; a job re-derives everything from it):
+ *
+ * 1. settle-campaign, at the deadline: under the campaign's row lock, LIVE becomes SUCCESSFUL
+ *    or FAILED (settlementOutcome). FAILED: pending pledges are CANCELED, units released,
+ *    nobody charged. SUCCESSFUL ALL_OR_NOTHING: every PENDING pledge is charged off-session,
+ *    in keyset batches with bounded concurrency, with the key pledge:<id>:charge:<attempt>;
+ *    each result is recorded with a conditional update (WHERE status = 'PENDING'), with the
+ *    journal entry in the same transaction. A crash after the provider charged and before
+ *    the record leaves the pledge PENDING with the same attempt: the next run sends the same
+ *    key and the provider answers with the same charge, so nobody is charged twice. Transient
+ *    provider failures fail the job after the sweep; pg-boss retries it, and the next run sees
+ *    only what is still PENDING.
+ * 2. When no pledge is PENDING any more: the retry window opens (close-retry-window is
+ *    scheduled at its end: PAYMENT_FAILED pledges become DROPPED) and the payout job is
+ *    scheduled at endedAt + CAMPAIGN_PAYOUT_DELAY_SECONDS.
+ * At boot, whatever the database says is unfinished is queued again.
+ */
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { PaymentsFacade, ProviderError, type ChargeResult } from '@foule/payments';
+import { APP_CONFIG, DomainError, JobScheduler, type AppConfig } from '@foule/shared';
+import { CampaignProgress } from '../campaigns/campaign-progress';
+import { CampaignQueries } from '../campaigns/campaign-queries.service';
+import { settlementOutcome } from '../campaigns/campaign-rules';
+import { campaignTransition } from '../campaigns/campaign-status.machine';
+import { CampaignEntity } from '../campaigns/campaign.entities';
+import { FundingEvents } from '../funding-events';
+import { pledgeTransition } from '../pledges/pledge-status.machine';
+import { PledgeService } from '../pledges/pledge.service';
+import { FundingCrashPoints } from '../shared/crash-points';
+import { lockCampaign, releaseUnitsOfEndedPledges } from '../shared/locks';
+import { pledgeChargeKey, settleWithConcurrency } from './settlement-rules';
+import { CLOSE_RETRY_WINDOW_QUEUE, PAY_OUT_CAMPAIGN_QUEUE, SETTLE_CAMPAIGN_QUEUE, type CampaignJob } from './settlement.queues';
+
+/** Pledges read per batch: memory stays flat whatever the campaign's size. */
+export const SETTLEMENT_BATCH_SIZE = 200;
+/** Provider calls in flight at once per campaign. */
+export const SETTLEMENT_CONCURRENCY = 8;
+/** In-line retries of a transient provider failure (same key) before leaving it to the job's retry. */
+const TRANSIENT_RETRY_DELAYS_MS = [100, 400];
+
+interface PendingPledge {
+  id: string;
+  backer_id: string;
+  amount: string;
+  currency: string;
+  customer_id: string | null;
+  payment_method_id: string | null;
+  failed_attempts: number;
+}
+
+export interface SweepResult {
+  collected: number;
+  failed: number;
+  transientFailures: number;
+}
+
+@Injectable()
+export class PledgeSettlementService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Settlement');
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly payments: PaymentsFacade,
+    private readonly jobs: JobScheduler,
+    private readonly queries: CampaignQueries,
+    private readonly pledges: PledgeService,
+    private readonly progress: CampaignProgress,
+    private readonly events: FundingEvents,
+    private readonly crashPoints: FundingCrashPoints,
+  ) {
+    jobs.define<CampaignJob>({
+      name: SETTLE_CAMPAIGN_QUEUE,
+      handle: async ({ campaignId }) => {
+        await this.settleCampaign(campaignId);
+      },
+      concurrency: 2,
+      retryLimit: 12,
+      retryDelaySeconds: 1,
+    });
+    jobs.define<CampaignJob>({
+      name: CLOSE_RETRY_WINDOW_QUEUE,
+      handle: ({ campaignId }) => this.closeRetryWindow(campaignId),
+      concurrency: 2,
+      retryLimit: 12,
+      retryDelaySeconds: 1,
+    });
+  }
+
+  /** The database is the truth: queue again whatever it says is unfinished (jobs that find nothing to do do nothing). */
+  async onApplicationBootstrap(): Promise<void> {
+    const toSettle = await this.dataSource.query<{ id: string }[]>(
+      `SELECT id FROM funding.campaigns
+        WHERE (status = 'LIVE' AND deadline <= now()) OR (status = 'SUCCESSFUL' AND charges_completed_at IS NULL)`,
+    );
+    for (const { id } of toSettle) await this.jobs.enqueue<CampaignJob>(SETTLE_CAMPAIGN_QUEUE, { campaignId: id }, { key: id });
+    const windows = await this.dataSource.query<{ id: string; retry_window_ends_at: Date }[]>(
+      `SELECT c.id, c.retry_window_ends_at FROM funding.campaigns c
+        WHERE c.status = 'SUCCESSFUL' AND c.retry_window_ends_at IS NOT NULL
+          AND EXISTS (SELECT 1 FROM funding.pledges p WHERE p.campaign_id = c.id AND p.status = 'PAYMENT_FAILED')`,
+    );
+    for (const row of windows) await this.jobs.scheduleAt<CampaignJob>(CLOSE_RETRY_WINDOW_QUEUE, row.id, row.retry_window_ends_at, { campaignId: row.id });
+    const payouts = await this.dataSource.query<{ id: string; due: Date }[]>(
+      `SELECT c.id, greatest(c.ended_at + $1 * interval '1 second', now()) AS due FROM funding.campaigns c
+        WHERE c.status = 'SUCCESSFUL' AND c.charges_completed_at IS NOT NULL
+          AND EXISTS (SELECT 1 FROM funding.pledges p WHERE p.campaign_id = c.id AND p.status = 'COLLECTED'
+                        AND p.paid_out_in IS NULL AND p.refund_requested_at IS NULL)`,
+      [this.config.campaignPayoutDelaySeconds],
+    );
+    for (const row of payouts) await this.jobs.scheduleAt<CampaignJob>(PAY_OUT_CAMPAIGN_QUEUE, row.id, row.due, { campaignId: row.id });
+    const resumed = toSettle.length + windows.length + payouts.length;
+    if (resumed > 0) this.logger.log(`resumed ${toSettle.length} settlement(s), ${windows.length} retry window(s), ${payouts.length} payout(s)`);
+  }
+
+  /** The settle-campaign job. */
+  async settleCampaign(campaignId: string): Promise<SweepResult | undefined> {
+    const campaign = await this.endCampaign(campaignId);
+    if (!campaign || campaign.status !== 'SUCCESSFUL' || campaign.chargesCompletedAt) return undefined;
+    let sweep: SweepResult = { collected: 0, failed: 0, transientFailures: 0 };
+    if (campaign.fundingModel === 'ALL_OR_NOTHING') {
+      sweep = await this.chargePendingPledges(campaign);
+      if (sweep.transientFailures > 0) {
+        throw new Error(`${sweep.transientFailures} charge(s) of campaign ${campaignId} failed transiently; the job retries them with the same keys`);
+      }
+    }
+    await this.completeCharges(campaignId);
+    return sweep;
+  }
+
+  /** LIVE -> SUCCESSFUL or FAILED, once the deadline has passed (by the database's clock). */
+  private async endCampaign(campaignId: string): Promise<CampaignEntity | null> {
+    let ended = false;
+    const campaign = await this.dataSource.transaction(async (manager) => {
+      const campaign = await lockCampaign(manager, campaignId, 'update');
+      if (campaign.status !== 'LIVE') return campaign;
+      const [{ due }] = await manager.query<{ due: boolean }[]>('SELECT $1::timestamptz <= now() AS due', [campaign.deadline]);
+      if (!due) {
+        // Woken early (the deadline was moved, or clocks disagree): come back at the deadline.
+        await this.jobs.scheduleAt<CampaignJob>(SETTLE_CAMPAIGN_QUEUE, campaign.id, campaign.deadline, { campaignId: campaign.id }, manager);
+        return null;
+      }
+      const totals = (await this.queries.totals([campaign.id], manager)).get(campaign.id)!;
+      const outcome = settlementOutcome(campaign.fundingModel, campaign.goalAmount, totals);
+      const result = campaignTransition(campaign.status, outcome);
+      if (!result.ok) throw DomainError.conflict(result.reason);
+      if (result.next === 'FAILED') {
+        // Nobody is charged: waiting pledges are canceled and their units released.
+        const canceled = pledgeTransition('PENDING', 'cancel');
+        if (canceled.ok) {
+          await manager.query(`UPDATE funding.pledges SET status = $2, ended_at = now(), updated_at = now() WHERE campaign_id = $1 AND status = 'PENDING'`, [
+            campaign.id,
+            canceled.next,
+          ]);
+        }
+        await releaseUnitsOfEndedPledges(manager, campaign.id);
+      }
+      await manager.getRepository(CampaignEntity).update({ id: campaign.id }, { status: result.next, endedAt: campaign.deadline });
+      await this.events.publish({ type: 'funding.campaign.ended', campaignId: campaign.id, creatorId: campaign.creatorId, status: result.next as 'SUCCESSFUL' | 'FAILED' }, manager);
+      ended = true;
+      this.logger.log(`campaign ${campaign.id} ended ${result.next}: ${totals.pending + totals.collected} of ${campaign.goalAmount} ${campaign.currency}`);
+      return manager.getRepository(CampaignEntity).findOneByOrFail({ id: campaign.id });
+    });
+    if (ended) await this.progress.publish(campaignId);
+    return campaign;
+  }
+
+  /** Charges every PENDING pledge of a successful campaign, a keyset batch at a time. */
+  async chargePendingPledges(campaign: CampaignEntity): Promise<SweepResult> {
+    const sweep: SweepResult = { collected: 0, failed: 0, transientFailures: 0 };
+    let after = '';
+    for (;;) {
+      const batch = await this.dataSource.query<PendingPledge[]>(
+        `SELECT id, backer_id, amount, currency, customer_id, payment_method_id, failed_attempts FROM funding.pledges
+          WHERE campaign_id = $1 AND status = 'PENDING' AND id > $2 ORDER BY id LIMIT $3`,
+        [campaign.id, after, SETTLEMENT_BATCH_SIZE],
+      );
+      if (batch.length === 0) break;
+      after = batch[batch.length - 1].id;
+      const results = await settleWithConcurrency(batch, SETTLEMENT_CONCURRENCY, (pledge) => this.chargePledge(campaign, pledge));
+      for (const [index, result] of results.entries()) {
+        if (result.status === 'fulfilled') {
+          if (result.value === 'collected') sweep.collected++;
+          else if (result.value === 'failed') sweep.failed++;
+        } else {
+          sweep.transientFailures++;
+          this.logger.warn(`charging pledge ${batch[index].id} failed, to be retried: ${String(result.reason)}`);
+        }
+      }
+      await this.progress.publish(campaign.id);
+    }
+    return sweep;
+  }
+
+  private async chargePledge(campaign: CampaignEntity, pledge: PendingPledge): Promise<'collected' | 'failed' | 'skipped'> {
+    const money = { amount: Number(pledge.amount), currency: pledge.currency.trim() };
+    let result: ChargeResult;
+    if (!pledge.customer_id || !pledge.payment_method_id) {
+      result = { status: 'failed', declineCode: 'payment_method_missing', message: 'No card was saved for this pledge.', requiresAction: true };
+    } else {
+      const card = { customerId: pledge.customer_id, paymentMethodId: pledge.payment_method_id };
+      const idempotencyKey = pledgeChargeKey(pledge.id, pledge.failed_attempts);
+      result = await this.withTransientRetries(async () => {
+        try {
+          return await this.payments.chargeSavedCard({ card, money, idempotencyKey, description: `Pledge to "${campaign.title}" (${campaign.id})` });
+        } catch (error) {
+          // The provider refused the request as such (the payment method is gone): the backer must fix it.
+          if (error instanceof DomainError && error.code === 'BAD_USER_INPUT') {
+            return { status: 'failed', declineCode: 'invalid_payment_method', message: error.message, requiresAction: true } satisfies ChargeResult;
+          }
+          throw error;
+        }
+      });
+      this.crashPoints.afterProviderCall('pledge.charge');
+    }
+    return this.recordCharge(campaign, pledge, money, result);
+  }
+
+  /** The charge's outcome, recorded once: the conditional update on (PENDING, attempt) lets only one recorder through. */
+  private async recordCharge(
+    campaign: CampaignEntity,
+    pledge: PendingPledge,
+    money: { amount: number; currency: string },
+    result: ChargeResult,
+  ): Promise<'collected' | 'failed' | 'skipped'> {
+    return this.dataSource.transaction(async (manager) => {
+      if (result.status === 'succeeded') {
+        const next = pledgeTransition('PENDING', 'collect');
+        const [updated] = await manager.query<{ id: string }[]>(
+          `UPDATE funding.pledges SET status = $3, charge_id = $4, collected_at = now(), failure_reason = NULL, updated_at = now()
+            WHERE id = $1 AND status = 'PENDING' AND failed_attempts = $2 RETURNING id`,
+          [pledge.id, pledge.failed_attempts, next.ok ? next.next : 'COLLECTED', result.chargeId],
+        );
+        if (!updated) return 'skipped';
+        await this.pledges.recordCollection(manager, { id: pledge.id, campaignId: campaign.id, backerId: pledge.backer_id, ...money });
+        return 'collected';
+      }
+      const next = pledgeTransition('PENDING', 'chargeFail');
+      const [updated] = await manager.query<{ id: string }[]>(
+        `UPDATE funding.pledges SET status = $3, failure_reason = $4, failed_attempts = failed_attempts + 1, updated_at = now()
+          WHERE id = $1 AND status = 'PENDING' AND failed_attempts = $2 RETURNING id`,
+        [pledge.id, pledge.failed_attempts, next.ok ? next.next : 'PAYMENT_FAILED', this.pledges.failureReason(result.message, result.declineCode)],
+      );
+      if (!updated) return 'skipped';
+      await this.events.publish(
+        {
+          type: 'funding.pledge.payment_failed',
+          pledgeId: pledge.id,
+          campaignId: campaign.id,
+          backerId: pledge.backer_id,
+          declineCode: result.declineCode,
+          reason: result.message,
+          requiresAction: result.requiresAction,
+        },
+        manager,
+      );
+      return 'failed';
+    });
+  }
+
+  /**
+   * Once nothing is PENDING: the retry window opens now, and the payout is scheduled after
+   * the delay. Both jobs are written in this transaction.
+   */
+  private async completeCharges(campaignId: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const campaign = await lockCampaign(manager, campaignId, 'update');
+      if (campaign.status !== 'SUCCESSFUL' || campaign.chargesCompletedAt) return;
+      const pending = await manager.query(`SELECT 1 FROM funding.pledges WHERE campaign_id = $1 AND status = 'PENDING' LIMIT 1`, [campaignId]);
+      if (pending.length > 0) throw new Error(`campaign ${campaignId} still has PENDING pledges; the settlement job runs again`);
+      const [{ now }] = await manager.query<{ now: Date }[]>('SELECT now() AS now');
+      const windowEndsAt = campaign.fundingModel === 'ALL_OR_NOTHING' ? new Date(now.getTime() + this.config.paymentRetryWindowSeconds * 1000) : null;
+      await manager.getRepository(CampaignEntity).update({ id: campaignId }, { chargesCompletedAt: now, retryWindowEndsAt: windowEndsAt });
+      if (windowEndsAt) await this.jobs.scheduleAt<CampaignJob>(CLOSE_RETRY_WINDOW_QUEUE, campaignId, windowEndsAt, { campaignId }, manager);
+      const payoutAt = new Date(Math.max(campaign.endedAt!.getTime() + this.config.campaignPayoutDelaySeconds * 1000, now.getTime()));
+      await this.jobs.scheduleAt<CampaignJob>(PAY_OUT_CAMPAIGN_QUEUE, campaignId, payoutAt, { campaignId }, manager);
+    });
+    await this.progress.publish(campaignId);
+  }
+
+  /** The close-retry-window job: failed pledges not fixed in time are DROPPED and give their units back. */
+  async closeRetryWindow(campaignId: string): Promise<void> {
+    const dropped = await this.dataSource.transaction(async (manager) => {
+      const campaign = await lockCampaign(manager, campaignId, 'update');
+      if (!campaign.retryWindowEndsAt) return 0;
+      const [{ open }] = await manager.query<{ open: boolean }[]>('SELECT $1::timestamptz > now() AS open', [campaign.retryWindowEndsAt]);
+      if (open) {
+        await this.jobs.scheduleAt<CampaignJob>(CLOSE_RETRY_WINDOW_QUEUE, campaignId, campaign.retryWindowEndsAt, { campaignId }, manager);
+        return 0;
+      }
+      const drop = pledgeTransition('PAYMENT_FAILED', 'drop');
+      const rows = await manager.query<{ id: string; backer_id: string }[]>(
+        `UPDATE funding.pledges SET status = $2, ended_at = now(), updated_at = now() WHERE campaign_id = $1 AND status = 'PAYMENT_FAILED' RETURNING id, backer_id`,
+        [campaignId, drop.ok ? drop.next : 'DROPPED'],
+      );
+      if (rows.length === 0) return 0;
+      await releaseUnitsOfEndedPledges(manager, campaignId);
+      for (const row of rows) {
+        await this.events.publish({ type: 'funding.pledge.dropped', pledgeId: row.id, campaignId, backerId: row.backer_id }, manager);
+      }
+      return rows.length;
+    });
+    if (dropped > 0) {
+      this.logger.log(`campaign ${campaignId}: ${dropped} unfixed pledge(s) dropped at the end of the retry window`);
+      await this.progress.publish(campaignId);
+    }
+  }
+
+  private async withTransientRetries<T>(call: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await call();
+      } catch (error) {
+        const transient = error instanceof ProviderError && error.kind === 'transient';
+        if (!transient || attempt >= TRANSIENT_RETRY_DELAYS_MS.length) throw error;
+        await new Promise((resolve) => setTimeout(resolve, TRANSIENT_RETRY_DELAYS_MS[attempt]));
+      }
+    }
+  }
+}

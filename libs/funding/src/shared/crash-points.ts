@@ -1,0 +1,28 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@foule/shared';
+
+const PREFIX = 'crash-after-provider:';
+
+/**
+ * Crash tests (FOULE_FAULT, honoured only when NODE_ENV=test), as payments' CrashPoints: at
+ * an armed point the process kills itself right after a provider call returned and before
+ * its result is recorded. Funding's point: `pledge.charge` (a settlement charge).
+ */
+@Injectable()
+export class FundingCrashPoints {
+  private readonly logger = new Logger('FundingCrashPoints');
+  private readonly armed: ReadonlySet<string>;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    const points = config.nodeEnv === 'test' ? config.faultPoints : [];
+    this.armed = new Set(points.filter((point) => point.startsWith(PREFIX)).map((point) => point.slice(PREFIX.length)));
+  }
+
+  afterProviderCall(point: string): void {
+    if (!this.armed.has(point)) return;
+    this.logger.warn(`FOULE_FAULT: killing the process after the provider call at ${point}`);
+    process.kill(process.pid, 'SIGKILL');
+    // SIGKILL is delivered asynchronously: block until it lands, so nothing after it runs.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10_000);
+  }
+}
