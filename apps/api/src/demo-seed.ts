@@ -56,9 +56,58 @@ export async function seedDemoCrowd(
   await api.call(`mutation($id: ID!) { follow(profileId: $id) { id } }`, { id: await profile('ada') }, tokens.get('bea'));
   await api.call(`mutation($id: ID!) { follow(profileId: $id) { id } }`, { id: await profile('ada') }, tokens.get('cyril'));
 
+  // Ada runs a campaign for her lamp; Béa and Cyril back it.
+  const ada = tokens.get('ada');
+  await api.call(`mutation { connectPayoutAccount(country: "FR") { payoutsEnabled } }`, {}, ada);
+  const deadline = new Date(Date.now() + 30 * 24 * 3600 * 1000).toISOString();
+  const created = await api.call(
+    `mutation($input: CreateCampaignInput!) { createCampaign(input: $input) { id slug } }`,
+    {
+      input: {
+        title: 'Lumen: a lamp that follows the sun',
+        blurb: 'A desk lamp whose light changes with the time of day.',
+        description: 'Lumen is machined aluminium and a warm-to-cool LED array, tuned to your latitude.',
+        category: 'Design',
+        goal: { amount: 1_500_000, currency: 'EUR' },
+        deadline,
+      },
+    },
+    ada,
+  );
+  const campaignId = created.createCampaign.id;
+  const tier = (title: string, minimum: number, limit: number | null) =>
+    api.call(
+      `mutation($id: ID!, $input: RewardTierInput!) { addRewardTier(campaignId: $id, input: $input) { id } }`,
+      { id: campaignId, input: { title, description: `${title} reward`, minimum, limit } },
+      ada,
+    );
+  const early = await tier('Early bird Lumen', 9_900, 100);
+  await tier('Lumen', 12_900, null);
+  await api.call(
+    `mutation($id: ID!, $input: StretchGoalInput!) { addStretchGoal(campaignId: $id, input: $input) { id } }`,
+    { id: campaignId, input: { title: 'Walnut base', description: 'Every lamp gets a walnut base.', target: 2_500_000 } },
+    ada,
+  );
+  await api.call(`mutation($id: ID!) { launchCampaign(id: $id) { status } }`, { id: campaignId }, ada);
+  for (const backer of ['bea', 'cyril']) {
+    await api.call(
+      `mutation($input: PledgeInput!) { pledge(input: $input) { id } }`,
+      {
+        input: {
+          campaignId,
+          tierId: early.addRewardTier.id,
+          amount: 9_900,
+          paymentMethodId: 'pm_card_visa',
+          idempotencyKey: `demo-${backer}`,
+        },
+      },
+      tokens.get(backer),
+    );
+  }
+
   logger.info(
     { handles: PEOPLE.map((person) => person.handle), password: DEMO_PASSWORD },
-    `Seeded a demo crowd: sign in as ada@demo.foule.test (or bea, cyril, dina) with password "${DEMO_PASSWORD}"`,
+    `Seeded a demo crowd (ada runs a live campaign that bea and cyril back): sign in as ada@demo.foule.test (or bea, cyril, dina) with password "${DEMO_PASSWORD}"`,
   );
   return PEOPLE.map((person) => person.handle);
 }

@@ -19,7 +19,6 @@ import { PledgeResolver } from './pledges/pledge.resolver';
 import { PledgeService } from './pledges/pledge.service';
 import { CampaignPayoutService } from './settlement/campaign-payout.service';
 import { PledgeSettlementService } from './settlement/pledge-settlement.service';
-import { FundingCrashPoints } from './shared/crash-points';
 
 @Module({
   imports: [CommunityModule, PaymentsModule],
@@ -27,7 +26,6 @@ import { FundingCrashPoints } from './shared/crash-points';
     CampaignQueries,
     FundingLoaders,
     FundingEvents,
-    FundingCrashPoints,
     CampaignProgress,
     CampaignService,
     PledgeService,

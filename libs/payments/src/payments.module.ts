@@ -5,7 +5,6 @@ import { APP_CONFIG, NodeRegistry, byKeys, type GraphQLContext } from '@foule/sh
 import { ChargeRecordsService } from './charges/charge-records.service';
 import { CustomerService } from './customers/customer.service';
 import { PaymentEvents } from './events/payment-events';
-import { CrashPoints } from './faults/crash-points';
 import { IdempotencyService } from './idempotency/idempotency.service';
 import { LedgerService } from './ledger/ledger.service';
 import { PaymentsFacade } from './payments.facade';
@@ -31,7 +30,6 @@ import { StripeWebhookService } from './webhooks/stripe-webhook.service';
   providers: [
     { provide: PAYMENT_PROVIDER, inject: [APP_CONFIG, getDataSourceToken()], useFactory: createPaymentProvider },
     PaymentEvents,
-    CrashPoints,
     LedgerService,
     IdempotencyService,
     CustomerService,

@@ -34,3 +34,4 @@ export * from './core.module';
 export * from './database/scratch-server';
 export * from './errors/domain-error.filter';
 export * from './auth/access-audit';
+export * from './faults/crash-points';

@@ -1,5 +1,5 @@
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
-import { bigintAsNumber } from '../shared/bigint-column';
+import { bigintAsNumber } from '@foule/shared';
 import type { FundingModel } from './campaign-rules';
 import type { CampaignStatus } from './campaign-status.machine';
 

@@ -1,5 +1,5 @@
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
-import { bigintAsNumber } from '../shared/bigint-column';
+import { bigintAsNumber } from '@foule/shared';
 import type { PledgeStatus } from './pledge-status.machine';
 
 @Entity({ schema: 'funding', name: 'pledges' })

@@ -21,7 +21,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { PaymentsFacade, ProviderError, type ChargeResult } from '@foule/payments';
-import { APP_CONFIG, DomainError, JobScheduler, type AppConfig } from '@foule/shared';
+import { APP_CONFIG, DomainError, JobScheduler, type AppConfig, CrashPoints } from '@foule/shared';
 import { CampaignProgress } from '../campaigns/campaign-progress';
 import { CampaignQueries } from '../campaigns/campaign-queries.service';
 import { settlementOutcome } from '../campaigns/campaign-rules';
@@ -30,7 +30,6 @@ import { CampaignEntity } from '../campaigns/campaign.entities';
 import { FundingEvents } from '../funding-events';
 import { pledgeTransition } from '../pledges/pledge-status.machine';
 import { PledgeService } from '../pledges/pledge.service';
-import { FundingCrashPoints } from '../shared/crash-points';
 import { lockCampaign, releaseUnitsOfEndedPledges } from '../shared/locks';
 import { pledgeChargeKey, settleWithConcurrency } from './settlement-rules';
 import { CLOSE_RETRY_WINDOW_QUEUE, PAY_OUT_CAMPAIGN_QUEUE, SETTLE_CAMPAIGN_QUEUE, type CampaignJob } from './settlement.queues';
@@ -71,7 +70,7 @@ export class PledgeSettlementService implements OnApplicationBootstrap {
     private readonly pledges: PledgeService,
     private readonly progress: CampaignProgress,
     private readonly events: FundingEvents,
-    private readonly crashPoints: FundingCrashPoints,
+    private readonly crashPoints: CrashPoints,
   ) {
     jobs.define<CampaignJob>({
       name: SETTLE_CAMPAIGN_QUEUE,
@@ -81,6 +80,9 @@ export class PledgeSettlementService implements OnApplicationBootstrap {
       concurrency: 2,
       retryLimit: 12,
       retryDelaySeconds: 1,
+      // A large campaign charges for a while (about 650 pledges/s measured): don't let pg-boss
+      // think the worker died and start a second run beside it.
+      expireInSeconds: 6 * 3600,
     });
     jobs.define<CampaignJob>({
       name: CLOSE_RETRY_WINDOW_QUEUE,

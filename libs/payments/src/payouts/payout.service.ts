@@ -1,9 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, type EntityManager } from 'typeorm';
-import { DomainError, JobScheduler, assertPositiveAmount, inTransaction, newId, normalizeCurrency, type Money } from '@foule/shared';
+import { DomainError, JobScheduler, assertPositiveAmount, inTransaction, newId, normalizeCurrency, type Money, CrashPoints } from '@foule/shared';
 import { PaymentEvents } from '../events/payment-events';
-import { CrashPoints } from '../faults/crash-points';
 import { LedgerAccounts } from '../ledger/ledger-accounts';
 import { LedgerService } from '../ledger/ledger.service';
 import { ProviderError, type PaymentProvider } from '../provider/payment-provider';

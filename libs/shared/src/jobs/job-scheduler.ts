@@ -21,6 +21,8 @@ export interface QueueDefinition<T extends object> {
   retryLimit?: number;
   /** Seconds before the first retry; doubled each time. */
   retryDelaySeconds?: number;
+  /** How long one run may take before pg-boss assumes its worker died and runs it again (at most 24 h). */
+  expireInSeconds?: number;
 }
 
 export interface JobsOptions {
@@ -76,7 +78,7 @@ export class JobScheduler implements OnApplicationBootstrap, OnApplicationShutdo
         retryLimit: queue.retryLimit ?? 10,
         retryDelay: queue.retryDelaySeconds ?? 2,
         retryBackoff: true,
-        expireInSeconds: 15 * 60,
+        expireInSeconds: queue.expireInSeconds ?? 15 * 60,
       });
     }
     this.started = true;

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { APP_CONFIG, type AppConfig } from '@foule/shared';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
 
 const PREFIX = 'crash-after-provider:';
 
@@ -7,7 +7,8 @@ const PREFIX = 'crash-after-provider:';
  * Crash tests (FOULE_FAULT, honoured only when NODE_ENV=test): at an armed point the process
  * kills itself right after a provider call returned and before we record its result, the
  * worst moment for a crash. Recovery must come from the provider's idempotency, not from
- * calling it again with new parameters.
+ * calling it again with new parameters. Points in use: `payout.transfer` (payments),
+ * `pledge.charge` (funding settlement).
  */
 @Injectable()
 export class CrashPoints {
