@@ -5,6 +5,7 @@
  * file then gets its own copy (CREATE DATABASE ... TEMPLATE), so files never share state.
  */
 import { execFileSync } from 'node:child_process';
+import { connect } from 'node:net';
 import path from 'node:path';
 import PgBoss from 'pg-boss';
 import { openScratchServer, runMigrations, scratchDatabaseName, type ScratchServer } from '@foule/shared';
@@ -12,6 +13,24 @@ import { DATABASE_PARTS } from '../../apps/api/src/database-parts';
 
 declare global {
   var __FOULE_TEST_SERVER__: { server: ScratchServer; template: string } | undefined;
+}
+
+/** Whether a Redis answers at the URL (the realtime test across instances needs one). */
+function redisAnswers(url: string): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connect({ host: hostname, port: Number(port || 6379), timeout: 1000 });
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.once('data', (data) => {
+      socket.destroy();
+      resolve(data.toString().startsWith('+PONG'));
+    });
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+  });
 }
 
 export default async function globalSetup(): Promise<void> {
@@ -26,4 +45,7 @@ export default async function globalSetup(): Promise<void> {
   globalThis.__FOULE_TEST_SERVER__ = { server, template };
   process.env.FOULE_TEST_DATABASE_SERVER = server.urlFor('postgres');
   process.env.FOULE_TEST_TEMPLATE = template;
+  const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+  if (redisUrl && (await redisAnswers(redisUrl))) process.env.FOULE_TEST_REDIS_URL = redisUrl;
+  else console.warn(`\nNo Redis at ${redisUrl}: the realtime-across-instances test is skipped (set TEST_REDIS_URL).`);
 }

@@ -37,6 +37,8 @@ export interface TestApp {
   restart(extraEnv?: Record<string, string>): Promise<void>;
   /** Everything the process printed, for diagnosis. */
   output(): string;
+  /** Another api process on the same database (a second instance behind a load balancer). */
+  startPeer(extraEnv?: Record<string, string>): Promise<{ baseUrl: string; stop(): Promise<void> }>;
   close(): Promise<void>;
 }
 
@@ -112,25 +114,37 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   let logs = '';
   let baseUrl = '';
 
-  const start = async (extraEnv: Record<string, string> = {}) => {
+  const spawnApi = async (extraEnv: Record<string, string>) => {
     const port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
-    const processEnv = { ...process.env, ...baseEnv, ...extraEnv, PORT: String(port), PUBLIC_URL: baseUrl };
+    const url = `http://127.0.0.1:${port}`;
+    const processEnv = { ...process.env, ...baseEnv, ...extraEnv, PORT: String(port), PUBLIC_URL: url };
     delete (processEnv as Record<string, string | undefined>).FOULE_TEST_TEMPLATE;
-    child = spawn(process.execPath, ['--enable-source-maps', MAIN], { env: processEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout!.on('data', (chunk) => (logs += chunk));
-    child.stderr!.on('data', (chunk) => (logs += chunk));
-    await waitUntilReady(baseUrl, child, () => logs);
+    const spawned = spawn(process.execPath, ['--enable-source-maps', MAIN], { env: processEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    spawned.stdout.on('data', (chunk) => (logs += chunk));
+    spawned.stderr.on('data', (chunk) => (logs += chunk));
+    await waitUntilReady(url, spawned, () => logs);
+    return { child: spawned, url };
+  };
+
+  const start = async (extraEnv: Record<string, string> = {}) => {
+    const started = await spawnApi(extraEnv);
+    child = started.child;
+    baseUrl = started.url;
     testApp.baseUrl = baseUrl;
   };
 
-  const stop = async (signal: NodeJS.Signals) => {
-    const running = child;
-    child = undefined;
+  const kill = async (running: ChildProcess | undefined, signal: NodeJS.Signals) => {
     if (!running || running.exitCode !== null || running.signalCode !== null) return;
     const exited = new Promise((resolve) => running.once('exit', resolve));
     running.kill(signal);
     await exited;
+  };
+  const peers = new Set<ChildProcess>();
+
+  const stop = async (signal: NodeJS.Signals) => {
+    const running = child;
+    child = undefined;
+    await kill(running, signal);
   };
 
   const db = new Client({ connectionString: databaseUrl });
@@ -152,7 +166,13 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     crash: () => stop('SIGKILL'),
     restart: (extraEnv) => start(extraEnv),
     output: () => logs,
+    async startPeer(extraEnv = {}) {
+      const peer = await spawnApi(extraEnv);
+      peers.add(peer.child);
+      return { baseUrl: peer.url, stop: () => kill(peer.child, 'SIGTERM') };
+    },
     async close() {
+      await Promise.all([...peers].map((peer) => kill(peer, 'SIGTERM')));
       await stop('SIGTERM');
       await db.end();
     },
