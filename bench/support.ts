@@ -28,11 +28,20 @@ export async function openBenchDatabase(): Promise<BenchDatabase> {
   const boss = new PgBoss({ connectionString: url, schema: 'pgboss', max: 1, supervise: false, schedule: false });
   await boss.start();
   await boss.stop({ graceful: false, wait: true });
-  const pool = new Pool({ connectionString: url, max: 20 });
+  const pool = new Pool({ connectionString: url, max: 20, application_name: 'foule-bench' });
   return {
     url,
     pool,
     async close() {
+      // Let processes that were using the database finish closing their pools first: dropping
+      // it under them kills their idle connections, which pg reports as errors.
+      for (let waited = 0; waited < 20_000; waited += 100) {
+        const { rows } = await pool.query<{ others: number }>(
+          "SELECT count(*)::int AS others FROM pg_stat_activity WHERE datname = current_database() AND application_name <> 'foule-bench'",
+        );
+        if (rows[0].others === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
       await pool.end();
       await server.dropDatabase(name).catch(() => undefined);
       await server.stop();
