@@ -103,7 +103,7 @@ describe('funding: campaigns and pledges', () => {
       expect(fieldsOf(await app.gql(UPDATE, { id: campaign.id, input: { deadline: secondsFromNow(9999) } }, creator.token))).toEqual(['deadline']);
 
       const other = await signUp(app);
-      expect(errorCode(await app.gql(UPDATE, { id: campaign.id, input: { title: 'Mine' } }, other.token))).toBe('NOT_FOUND');
+      expect(errorCode(await app.gql(UPDATE, { id: campaign.id, input: { title: 'Mine' } }, other.token))).toBe('FORBIDDEN');
 
       ok(await app.gql(`mutation($id: ID!) { launchCampaign(id: $id) { status launchedAt } }`, { id: campaign.id }, creator.token), 'launchCampaign');
       // Others may see it now, but still not change it.
@@ -262,7 +262,7 @@ describe('funding: campaigns and pledges', () => {
         ['a tier of another campaign', { campaignId: campaign.id, amount: 5000, tierId: draftTier }, 'BAD_USER_INPUT', ['tierId']],
         ['an unknown payment method', { campaignId: campaign.id, amount: 5000, paymentMethodId: 'pm_nope' }, 'BAD_USER_INPUT', ['paymentMethodId']],
         ['a card declined when saved', { campaignId: campaign.id, amount: 5000, paymentMethodId: 'pm_card_chargeDeclined' }, 'PAYMENT_FAILED'],
-        ['a campaign that is not LIVE (a draft of someone else)', { campaignId: other.id, amount: 5000 }, 'NOT_FOUND'],
+        ['a campaign that is not LIVE (a draft of someone else)', { campaignId: other.id, amount: 5000 }, 'CONFLICT'],
         ['an unknown campaign', { campaignId: 'cmp_01JD0000000000000000000000', amount: 5000 }, 'NOT_FOUND'],
       ];
       for (const [label, input, code, fields] of cases) {

@@ -301,13 +301,10 @@ export class CampaignService {
     );
   }
 
-  /** The campaign, locked FOR UPDATE, when the viewer is its creator: NOT_FOUND for drafts of others, FORBIDDEN otherwise. */
+  /** The campaign, locked FOR UPDATE, when the viewer is its creator; FORBIDDEN for anyone else. */
   private async ownCampaign(manager: EntityManager, viewer: Viewer, id: string, lock = true): Promise<CampaignEntity> {
     const campaign = lock ? await lockCampaign(manager, id, 'update') : await this.queries.requireCampaign(id, manager);
-    if (campaign.creatorId !== viewer.profileId) {
-      if (campaign.status === 'DRAFT') throw DomainError.notFound('Campaign', id);
-      throw DomainError.forbidden('Only the creator of a campaign can change it');
-    }
+    if (campaign.creatorId !== viewer.profileId) throw DomainError.forbidden('Only the creator of a campaign can change it');
     return campaign;
   }
 

@@ -69,7 +69,6 @@ export class PledgeService {
 
   private async makePledge(viewer: Viewer, input: PledgeInput, run: IdempotentRun): Promise<PledgeReceipt> {
     const campaign = await this.queries.requireCampaign(input.campaignId);
-    if (campaign.status === 'DRAFT' && campaign.creatorId !== viewer.profileId) throw DomainError.notFound('Campaign', input.campaignId);
     // FORBIDDEN rather than BAD_USER_INPUT: nothing in the input could make it right; it is who asks.
     if (campaign.creatorId === viewer.profileId) throw DomainError.forbidden('A creator cannot back their own campaign');
     this.assertTakingPledges(campaign);
