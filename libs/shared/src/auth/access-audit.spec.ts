@@ -36,5 +36,6 @@ describe('auditResolverAccess', () => {
     const result = auditResolverAccess([RootModule]);
     expect(result.checked.sort()).toEqual(['DeclaredResolver.count', 'DeclaredResolver.list', 'UndeclaredResolver.field', 'UndeclaredResolver.secret']);
     expect(result.undeclared).toEqual(['UndeclaredResolver.secret']);
+    expect(result.operations.sort()).toEqual(['Query.list', 'Query.secret']);
   });
 });

@@ -9,6 +9,7 @@ import { ACCESS_METADATA } from './access-rule';
 // @nestjs/graphql's metadata keys (graphql.constants).
 const RESOLVER_TYPE_METADATA = 'graphql:resolver_type';
 const RESOLVER_PROPERTY_METADATA = 'graphql:resolve_property';
+const RESOLVER_NAME_METADATA = 'graphql:resolver_name';
 
 /** A class, as Nest modules list providers: something with a name and a prototype. */
 type ClassLike = abstract new (...args: never[]) => unknown;
@@ -17,6 +18,8 @@ type ModuleLike = ClassLike | { module: ClassLike; providers?: unknown[]; import
 export interface AuditResult {
   checked: string[];
   undeclared: string[];
+  /** Root fields served by the audited operations, as `Query.me`, `Mutation.signUp`. */
+  operations: string[];
 }
 
 function classesOf(root: ModuleLike, seen = new Set<unknown>()): ClassLike[] {
@@ -32,7 +35,7 @@ function classesOf(root: ModuleLike, seen = new Set<unknown>()): ClassLike[] {
 }
 
 export function auditResolverAccess(roots: ModuleLike[]): AuditResult {
-  const result: AuditResult = { checked: [], undeclared: [] };
+  const result: AuditResult = { checked: [], undeclared: [], operations: [] };
   const seen = new Set<unknown>();
   const classes = new Set(roots.flatMap((root) => classesOf(root, seen)));
   for (const cls of classes) {
@@ -46,6 +49,10 @@ export function auditResolverAccess(roots: ModuleLike[]): AuditResult {
       if (!isOperation && !isField) continue;
       const label = `${cls.name}.${name}`;
       result.checked.push(label);
+      if (isOperation) {
+        const fieldName = (Reflect.getMetadata(RESOLVER_NAME_METADATA, method) as string | undefined) ?? name;
+        result.operations.push(`${Reflect.getMetadata(RESOLVER_TYPE_METADATA, method) as string}.${fieldName}`);
+      }
       // Operations must say so themselves; field resolvers may inherit their class's rule.
       const declared = Reflect.getMetadata(ACCESS_METADATA, method) ?? (isOperation ? undefined : classRule);
       if (!declared) result.undeclared.push(label);
