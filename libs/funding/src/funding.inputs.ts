@@ -1,35 +1,26 @@
 /** The funding section's GraphQL inputs. Shape rules here (class-validator); rules that need the database live in the services. */
 import { Field, ID, InputType, Int } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsOptional, IsString, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
-import { MoneyInput, SafeIntScalar } from '@foule/shared';
+import { IsBoolean, IsOptional, IsString, ValidateNested } from 'class-validator';
+import { MoneyInput, SafeIntScalar, TextRule } from '@foule/shared';
 import { CampaignStatusEnum, FundingModelEnum } from './funding.models';
-
-const NOT_BLANK = { message: 'must not be blank' };
 
 @InputType('CreateCampaignInput')
 export class CreateCampaignInput {
   @Field()
-  @IsString()
-  @Matches(/\S/, NOT_BLANK)
-  @Length(1, 120, { message: 'must be 1 to 120 characters' })
+  @TextRule({ min: 1, max: 120 })
   title: string;
 
   @Field()
-  @IsString()
-  @Matches(/\S/, NOT_BLANK)
-  @Length(1, 280, { message: 'must be 1 to 280 characters' })
+  @TextRule({ min: 1, max: 280 })
   blurb: string;
 
   @Field()
-  @IsString()
-  @MaxLength(50_000, { message: 'must be at most 50000 characters' })
+  @TextRule({ max: 50_000 })
   description: string;
 
   @Field()
-  @IsString()
-  @Matches(/\S/, NOT_BLANK)
-  @Length(1, 60, { message: 'must be 1 to 60 characters' })
+  @TextRule({ min: 1, max: 60 })
   category: string;
 
   @Field(() => FundingModelEnum, { nullable: true, defaultValue: 'ALL_OR_NOTHING' })
@@ -47,30 +38,19 @@ export class CreateCampaignInput {
 @InputType('UpdateCampaignInput')
 export class UpdateCampaignInput {
   @Field(() => String, { nullable: true })
-  @IsOptional()
-  @IsString()
-  @Matches(/\S/, NOT_BLANK)
-  @Length(1, 120, { message: 'must be 1 to 120 characters' })
+  @TextRule({ min: 1, max: 120, optional: true })
   title?: string | null;
 
   @Field(() => String, { nullable: true })
-  @IsOptional()
-  @IsString()
-  @Matches(/\S/, NOT_BLANK)
-  @Length(1, 280, { message: 'must be 1 to 280 characters' })
+  @TextRule({ min: 1, max: 280, optional: true })
   blurb?: string | null;
 
   @Field(() => String, { nullable: true })
-  @IsOptional()
-  @IsString()
-  @MaxLength(50_000, { message: 'must be at most 50000 characters' })
+  @TextRule({ max: 50_000, optional: true })
   description?: string | null;
 
   @Field(() => String, { nullable: true })
-  @IsOptional()
-  @IsString()
-  @Matches(/\S/, NOT_BLANK)
-  @Length(1, 60, { message: 'must be 1 to 60 characters' })
+  @TextRule({ min: 1, max: 60, optional: true })
   category?: string | null;
 
   @Field(() => MoneyInput, { nullable: true, description: 'DRAFT only' })
@@ -87,14 +67,11 @@ export class UpdateCampaignInput {
 @InputType('RewardTierInput')
 export class RewardTierInput {
   @Field()
-  @IsString()
-  @Matches(/\S/, NOT_BLANK)
-  @Length(1, 120, { message: 'must be 1 to 120 characters' })
+  @TextRule({ min: 1, max: 120 })
   title: string;
 
   @Field()
-  @IsString()
-  @MaxLength(5_000, { message: 'must be at most 5000 characters' })
+  @TextRule({ max: 5_000 })
   description: string;
 
   @Field(() => SafeIntScalar, { description: "in the campaign's currency" })
@@ -110,14 +87,11 @@ export class RewardTierInput {
 @InputType('StretchGoalInput')
 export class StretchGoalInput {
   @Field()
-  @IsString()
-  @Matches(/\S/, NOT_BLANK)
-  @Length(1, 120, { message: 'must be 1 to 120 characters' })
+  @TextRule({ min: 1, max: 120 })
   title: string;
 
   @Field()
-  @IsString()
-  @MaxLength(5_000, { message: 'must be at most 5000 characters' })
+  @TextRule({ max: 5_000 })
   description: string;
 
   @Field(() => SafeIntScalar, { description: "in the campaign's currency" })
@@ -139,13 +113,11 @@ export class PledgeInput {
   amount: number;
 
   @Field({ description: "a Stripe PaymentMethod id; without Stripe keys, Stripe's test ids (pm_card_visa, pm_card_chargeDeclined, ...)" })
-  @IsString()
-  @Length(1, 255, { message: 'must be 1 to 255 characters' })
+  @TextRule({ min: 1, max: 255, notBlank: false })
   paymentMethodId: string;
 
   @Field()
-  @IsString()
-  @Length(1, 255, { message: 'must be 1 to 255 characters' })
+  @TextRule({ min: 1, max: 255, notBlank: false })
   idempotencyKey: string;
 }
 
@@ -160,24 +132,18 @@ export class UpdatePledgeInput {
   amount?: number | null;
 
   @Field(() => String, { nullable: true })
-  @IsOptional()
-  @IsString()
-  @Length(1, 255, { message: 'must be 1 to 255 characters' })
+  @TextRule({ min: 1, max: 255, notBlank: false, optional: true })
   paymentMethodId?: string | null;
 }
 
 @InputType('CampaignUpdateInput')
 export class CampaignUpdateInput {
   @Field()
-  @IsString()
-  @Matches(/\S/, NOT_BLANK)
-  @Length(1, 200, { message: 'must be 1 to 200 characters' })
+  @TextRule({ min: 1, max: 200 })
   title: string;
 
   @Field()
-  @IsString()
-  @Matches(/\S/, NOT_BLANK)
-  @MaxLength(50_000, { message: 'must be at most 50000 characters' })
+  @TextRule({ max: 50_000, notBlank: true })
   body: string;
 
   @Field(() => Boolean, { nullable: true, defaultValue: false })
@@ -192,9 +158,7 @@ export class CampaignFilter {
   status?: string | null;
 
   @Field(() => String, { nullable: true })
-  @IsOptional()
-  @IsString()
-  @MaxLength(60, { message: 'must be at most 60 characters' })
+  @TextRule({ max: 60, optional: true })
   category?: string | null;
 
   @Field(() => ID, { nullable: true })
@@ -203,8 +167,6 @@ export class CampaignFilter {
   creatorId?: string | null;
 
   @Field(() => String, { nullable: true, description: 'words of the title, case-insensitive' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(100, { message: 'must be at most 100 characters' })
+  @TextRule({ max: 100, optional: true })
   search?: string | null;
 }

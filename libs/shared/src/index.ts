@@ -35,3 +35,4 @@ export * from './database/scratch-server';
 export * from './errors/domain-error.filter';
 export * from './auth/access-audit';
 export * from './faults/crash-points';
+export * from './graphql/text-rule';

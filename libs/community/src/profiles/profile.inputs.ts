@@ -1,4 +1,5 @@
 import { Field, InputType } from '@nestjs/graphql';
+import { TextRule } from '@foule/shared';
 import { IsEmail, IsOptional, IsString, IsUrl, Length, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
 
 export const HANDLE_PATTERN = /^[A-Za-z0-9_]{3,30}$/;
@@ -22,9 +23,7 @@ export class SignUpInput {
   handle: string;
 
   @Field()
-  @IsString()
-  @Matches(/\S/, { message: 'must not be blank' })
-  @Length(1, 80, { message: 'must be 1 to 80 characters' })
+  @TextRule({ min: 1, max: 80 })
   displayName: string;
 }
 
@@ -44,16 +43,11 @@ export class SignInInput {
 @InputType('UpdateProfileInput')
 export class UpdateProfileInput {
   @Field(() => String, { nullable: true })
-  @IsOptional()
-  @IsString()
-  @Matches(/\S/, { message: 'must not be blank' })
-  @Length(1, 80, { message: 'must be 1 to 80 characters' })
+  @TextRule({ min: 1, max: 80, optional: true })
   displayName?: string | null;
 
   @Field(() => String, { nullable: true, description: 'up to 2000 characters; null or "" clears it' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(2000, { message: 'must be at most 2000 characters' })
+  @TextRule({ max: 2000, optional: true })
   bio?: string | null;
 
   @Field(() => String, { nullable: true, description: 'an https URL; null or "" clears it' })
