@@ -21,6 +21,8 @@ export interface GraphQLError {
 export interface GraphQLResponse<T = Record<string, any>> {
   data?: T | null;
   errors?: GraphQLError[];
+  /** In test mode the api reports the SQL statements the request ran (extensions.sqlStatements). */
+  extensions?: { sqlStatements?: number; [key: string]: unknown };
   status: number;
 }
 

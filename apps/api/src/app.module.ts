@@ -15,6 +15,8 @@ import {
   DomainErrorFilter,
   InputValidationPipe,
   JobsModule,
+  QueryLog,
+  SLOW_QUERY_MS,
   ViewerContext,
   ViewerDirectory,
   dataSourceOptions,
@@ -44,7 +46,12 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        TypeOrmModule.forRoot(dataSourceOptions(databaseUrl, DATABASE_PARTS)),
+        TypeOrmModule.forRoot(
+          dataSourceOptions(databaseUrl, DATABASE_PARTS, {
+            logger: new QueryLog(logger.child({ context: 'SQL' })),
+            maxQueryExecutionTime: SLOW_QUERY_MS,
+          }),
+        ),
         CoreModule,
         JobsModule.forRoot({
           databaseUrl,

@@ -7,6 +7,7 @@ import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import type { Logger } from 'pino';
 import {
   ConfigError,
+  countStatements,
   loadConfig,
   PinoNestLogger,
   readOrCreateDevSecret,
@@ -67,6 +68,8 @@ export async function createApi(options: StartOptions): Promise<INestApplication
     { logger: new PinoNestLogger(options.logger.child({ context: 'Nest' })), rawBody: true, bodyParser: true },
   );
   app.use(requestLogger(options.logger));
+  // Each GraphQL request counts its SQL statements (see QueryLog); tests read the count.
+  app.use('/graphql', (_request: unknown, _response: unknown, next: () => void) => countStatements(next));
   return app;
 }
 

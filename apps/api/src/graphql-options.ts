@@ -1,4 +1,5 @@
 import type { ApolloDriverConfig } from '@nestjs/apollo';
+import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
@@ -10,6 +11,7 @@ import {
   formatGraphQLError,
   queryLimitsPlugin,
   rateLimitPlugin,
+  statementsSoFar,
   type AppConfig,
   type GraphQLContext,
 } from '@foule/shared';
@@ -39,6 +41,7 @@ export function graphqlOptions(config: AppConfig, viewers: ViewerContext, logger
       rateLimitPlugin(new FixedWindowRateLimiter(config.rateLimitPerMinute)),
       ...(config.nodeEnv === 'production' ? [ApolloServerPluginLandingPageDisabled()] : []),
       { serverWillStart: async ({ schema: built }: { schema: GraphQLSchema }) => void (schema = built) },
+      ...(config.nodeEnv === 'test' ? [sqlStatementsPlugin()] : []),
     ],
     formatError: (formatted, error) =>
       formatGraphQLError(formatted, error, {
@@ -76,6 +79,23 @@ export function graphqlOptions(config: AppConfig, viewers: ViewerContext, logger
         authError: state.authError,
         clientKey: req?.ip ?? 'unknown',
         loaders: new LoaderRegistry(),
+      };
+    },
+  };
+}
+
+/**
+ * In tests only: `extensions.sqlStatements` on each response, the number of SQL statements the
+ * request ran, so tests can hold list pages to a constant number whatever their size.
+ */
+function sqlStatementsPlugin(): ApolloServerPlugin<GraphQLContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          if (response.body.kind !== 'single') return;
+          response.body.singleResult.extensions = { ...response.body.singleResult.extensions, sqlStatements: statementsSoFar() };
+        },
       };
     },
   };

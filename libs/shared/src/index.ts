@@ -36,3 +36,4 @@ export * from './errors/domain-error.filter';
 export * from './auth/access-audit';
 export * from './faults/crash-points';
 export * from './graphql/text-rule';
+export * from './database/query-log';
