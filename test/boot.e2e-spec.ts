@@ -161,4 +161,25 @@ describe('booting Foule on embedded PostgreSQL', () => {
     api.child.kill('SIGTERM');
     expect(await exitOf(api.child)).toBe(0);
   });
+
+  it('reports not ready (503) while its database is down, and stays alive (/health 200)', async () => {
+    const port = await freePort();
+    const own = mkdtempSync(path.join(os.tmpdir(), 'foule-ready-'));
+    try {
+      const api = await startApi(embeddedEnv(own, port));
+      const postmaster = postmasterPid(own)!;
+      process.kill(postmaster, 'SIGKILL');
+      let ready = 200;
+      for (let i = 0; i < 50 && ready === 200; i++) {
+        ready = (await fetch(`http://127.0.0.1:${port}/ready`)).status;
+        if (ready === 200) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(ready).toBe(503);
+      expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
+      api.child.kill('SIGTERM');
+      await exitOf(api.child);
+    } finally {
+      rmSync(own, { recursive: true, force: true });
+    }
+  });
 });
