@@ -18,7 +18,8 @@ export function dataSourceOptions(url: string, parts: DatabasePart[], extra: Par
     synchronize: false,
     migrationsRun: false,
     namingStrategy: new SnakeNamingStrategy(),
-    extra: { max: 20, application_name: 'foule' },
+    // A database that does not answer fails requests after 10 s instead of holding them forever.
+    extra: { max: 20, application_name: 'foule', connectionTimeoutMillis: 10_000 },
     ...extra,
   } as DataSourceOptions;
 }
