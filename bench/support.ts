@@ -5,12 +5,11 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import PgBoss from 'pg-boss';
 import { Pool } from 'pg';
-import { newId, openScratchServer, runMigrations, scratchDatabaseName, type ScratchServer } from '@foule/shared';
+import { freePort, newId, openScratchServer, runMigrations, scratchDatabaseName, type ScratchServer } from '@foule/shared';
 import { DATABASE_PARTS } from '../apps/api/src/database-parts';
 
 export interface BenchDatabase {
@@ -59,17 +58,6 @@ export const BENCH_ENV = {
   CAMPAIGN_PAYOUT_DELAY_SECONDS: '86400',
   PAYMENT_RETRY_WINDOW_SECONDS: '86400',
 };
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface RunningApi {
   baseUrl: string;

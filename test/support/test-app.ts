@@ -47,7 +47,8 @@ export interface TestApp {
 const ROOT = path.resolve(__dirname, '..', '..');
 const MAIN = path.join(ROOT, 'dist', 'apps', 'api', 'src', 'main.js');
 
-function freePort(): Promise<number> {
+/** A port nothing listens on right now (tests are not where this must be race-free). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.on('error', reject);

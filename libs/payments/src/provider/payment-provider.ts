@@ -45,6 +45,26 @@ export interface PayoutAccountState {
   onboardingUrl: string | null;
 }
 
+/** A charge of a customer's payment method, on- or off-session. */
+export interface ChargeInput {
+  customerId: string;
+  paymentMethodId: string;
+  money: ProviderMoney;
+  idempotencyKey: string;
+  description: string;
+  transferGroup?: string;
+  metadata?: Record<string, string>;
+}
+
+/** Money from the platform balance to a payout account. */
+export interface TransferInput {
+  accountId: string;
+  money: ProviderMoney;
+  idempotencyKey: string;
+  transferGroup?: string;
+  metadata?: Record<string, string>;
+}
+
 export type ProviderErrorKind = 'invalid_request' | 'transient' | 'idempotency_mismatch';
 
 export class ProviderError extends Error {
@@ -77,26 +97,10 @@ export interface PaymentProvider {
   savePaymentMethod(input: { customerId: string; paymentMethodId: string; idempotencyKey: string }): Promise<SetupResult>;
 
   /** Charges now, with the customer present (confirm: true). */
-  chargeOnSession(input: {
-    customerId: string;
-    paymentMethodId: string;
-    money: ProviderMoney;
-    idempotencyKey: string;
-    description: string;
-    transferGroup?: string;
-    metadata?: Record<string, string>;
-  }): Promise<ChargeResult>;
+  chargeOnSession(input: ChargeInput): Promise<ChargeResult>;
 
   /** Charges a saved payment method with the customer absent (off_session: true, confirm: true). */
-  chargeOffSession(input: {
-    customerId: string;
-    paymentMethodId: string;
-    money: ProviderMoney;
-    idempotencyKey: string;
-    description: string;
-    transferGroup?: string;
-    metadata?: Record<string, string>;
-  }): Promise<ChargeResult>;
+  chargeOffSession(input: ChargeInput): Promise<ChargeResult>;
 
   /** Refunds all or part of a succeeded charge. */
   refund(input: { chargeId: string; money: ProviderMoney; idempotencyKey: string; reason?: string }): Promise<{ refundId: string }>;
@@ -108,11 +112,5 @@ export interface PaymentProvider {
   getPayoutAccount(input: { accountId: string; returnUrl: string }): Promise<PayoutAccountState>;
 
   /** Moves money from the platform balance to a payout account. */
-  transfer(input: {
-    accountId: string;
-    money: ProviderMoney;
-    idempotencyKey: string;
-    transferGroup?: string;
-    metadata?: Record<string, string>;
-  }): Promise<{ transferId: string }>;
+  transfer(input: TransferInput): Promise<{ transferId: string }>;
 }

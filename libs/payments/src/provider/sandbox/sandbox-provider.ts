@@ -17,12 +17,14 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { monotonicFactory } from 'ulid';
 import { requestHash } from '../../idempotency/request-hash';
 import {
+  type ChargeInput,
   type ChargeResult,
   type PaymentProvider,
   type PayoutAccountState,
   ProviderError,
   type ProviderMoney,
   type SetupResult,
+  type TransferInput,
 } from '../payment-provider';
 import { chargeOutcome, DECLINE_MESSAGES, testCard, type CardBehaviour } from '../test-cards';
 import type { FaultDecision, SandboxFaultPlan } from './sandbox-faults';
@@ -158,13 +160,7 @@ export class SandboxPaymentProvider implements PaymentProvider {
     return account.response;
   }
 
-  transfer(input: {
-    accountId: string;
-    money: ProviderMoney;
-    idempotencyKey: string;
-    transferGroup?: string;
-    metadata?: Record<string, string>;
-  }): Promise<{ transferId: string }> {
+  transfer(input: TransferInput): Promise<{ transferId: string }> {
     const { idempotencyKey, ...params } = input;
     return this.request('transfer', idempotencyKey, params, async (manager) => {
       this.checkMoney(input.money, false);
@@ -293,4 +289,3 @@ export class SandboxPaymentProvider implements PaymentProvider {
   }
 }
 
-type ChargeInput = Parameters<PaymentProvider['chargeOnSession']>[0];

@@ -14,12 +14,14 @@
 import { randomUUID } from 'node:crypto';
 import Stripe from 'stripe';
 import {
+  type ChargeInput,
   type ChargeResult,
   type PaymentProvider,
   type PayoutAccountState,
   ProviderError,
   type ProviderMoney,
   type SetupResult,
+  type TransferInput,
 } from '../payment-provider';
 import {
   chargeFailureFromError,
@@ -40,7 +42,6 @@ export interface StripePaymentProviderOptions {
   maxNetworkRetries?: number;
 }
 
-type ChargeInput = Parameters<PaymentProvider['chargeOffSession']>[0];
 
 /** The reasons Stripe accepts for a refund; any other reason of ours goes into metadata. */
 const STRIPE_REFUND_REASONS = new Set(['duplicate', 'fraudulent', 'requested_by_customer']);
@@ -208,13 +209,7 @@ export class StripePaymentProvider implements PaymentProvider {
     return this.payoutAccountState(account, input.returnUrl, `account:${input.accountId}:link:${randomUUID()}`);
   }
 
-  async transfer(input: {
-    accountId: string;
-    money: ProviderMoney;
-    idempotencyKey: string;
-    transferGroup?: string;
-    metadata?: Record<string, string>;
-  }): Promise<{ transferId: string }> {
+  async transfer(input: TransferInput): Promise<{ transferId: string }> {
     const money = toStripeMoney(input.money);
     const transfer = await this.call(() =>
       this.stripe.transfers.create(
