@@ -1,3 +1,4 @@
+import PgBoss from 'pg-boss';
 import { createTestApp, type TestApp } from './support/test-app';
 import { errorCode, signUp, type SignedUpProfile } from './support/fixtures';
 import { FUNDING_TEST_ENV, campaignState, liveCampaign, ok, pledge, pledgeStatuses, signUpCreator, waitForStatus } from './support/funding-fixtures';
@@ -140,5 +141,41 @@ describe('funding: concurrency and crash safety', () => {
     await expectChargedExactlyOnce(campaign.id, pledges);
     const retried = await app.sql(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'funding.settle-campaign' AND singleton_key = $1`, [campaign.id]);
     console.log(`settlement of ${BACKERS} pledges with SANDBOX_FAULTS=${faults.SANDBOX_FAULTS} and one kill -9: ${retried[0].n} settle job(s)`);
+  }, 240_000);
+
+  it('several settlement runs at once, on two api instances, record every pledge exactly once', async () => {
+    await app.crash();
+    await app.restart({});
+    const peer = await app.startPeer();
+    try {
+      const deadlineSeconds = 6;
+      const { campaign, pledges } = await campaignWithPledges(deadlineSeconds);
+      const [{ deadline }] = await app.sql(`SELECT deadline FROM funding.campaigns WHERE id = $1`, [campaign.id]);
+      // Right after the deadline, besides the scheduled job, three more runs of the same
+      // settlement: the two instances (two workers each) run them side by side.
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, new Date(deadline).getTime() - Date.now()) + 100));
+      const boss = new PgBoss({ connectionString: app.databaseUrl, schema: 'pgboss', max: 1, supervise: false, schedule: false, migrate: false });
+      await boss.start();
+      await Promise.all([1, 2, 3].map(() => boss.send('funding.settle-campaign', { campaignId: campaign.id })));
+      await boss.stop({ graceful: false, wait: true });
+      await waitForStatus(app, campaign.id, 'SUCCESSFUL', 60_000);
+      await eventually(async () => (await pledgeStatuses(app, campaign.id)).COLLECTED === BACKERS, 60_000, 'every pledge collected');
+      // Let the extra runs finish too before counting.
+      await eventually(
+        async () =>
+          (
+            await app.sql(
+              `SELECT count(*)::int AS n FROM pgboss.job
+                WHERE name = 'funding.settle-campaign' AND data->>'campaignId' = $1 AND state IN ('created', 'active', 'retry')`,
+              [campaign.id],
+            )
+          )[0].n === 0,
+        60_000,
+        'the extra settlement runs to finish',
+      );
+      await expectChargedExactlyOnce(campaign.id, pledges);
+    } finally {
+      await peer.stop();
+    }
   }, 240_000);
 });

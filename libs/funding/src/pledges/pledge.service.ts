@@ -21,6 +21,7 @@ import {
   oneMajorUnit,
   type AppConfig,
   type Viewer,
+  updateReturning,
 } from '@foule/shared';
 import { CampaignProgress } from '../campaigns/campaign-progress';
 import { CampaignQueries } from '../campaigns/campaign-queries.service';
@@ -74,7 +75,8 @@ export class PledgeService {
     this.assertTakingPledges(campaign);
     // Checked again by the unique index at insert; checked here so no card is saved for nothing.
     const existing = await this.queries.livePledgeId(campaign.id, viewer.profileId);
-    if (existing) throw DomainError.conflict(`You already back this campaign (pledge ${existing}): change it with updatePledge instead`);
+    if (existing)
+      throw DomainError.conflict(`You already back this campaign (pledge ${existing}): change it with updatePledge instead`);
     const tier = input.tierId ? await this.tierOf(campaign, input.tierId) : null;
     if (tier && tier.quantityLimit !== null && tier.claimed >= tier.quantityLimit) throw this.soldOut(tier);
     this.assertAmount(campaign, input.amount, tier);
@@ -97,7 +99,11 @@ export class PledgeService {
       card = { customerId: charge.customerId, paymentMethodId: input.paymentMethodId };
       chargeId = charge.chargeId;
     } else {
-      card = await this.payments.saveCard({ profileId: viewer.profileId, paymentMethodId: input.paymentMethodId, idempotencyKey: `${requestKey}:card` });
+      card = await this.payments.saveCard({
+        profileId: viewer.profileId,
+        paymentMethodId: input.paymentMethodId,
+        idempotencyKey: `${requestKey}:card`,
+      });
     }
 
     try {
@@ -126,7 +132,8 @@ export class PledgeService {
           }
           throw error;
         }
-        if (chargeId) await this.recordCollection(manager, { id: pledgeId, campaignId: campaign.id, backerId: viewer.profileId, ...money });
+        if (chargeId)
+          await this.recordCollection(manager, { id: pledgeId, campaignId: campaign.id, backerId: viewer.profileId, ...money });
         await run.complete(manager, { pledgeId } satisfies PledgeReceipt);
       });
     } catch (error) {
@@ -145,12 +152,18 @@ export class PledgeService {
     const pledge = await this.ownPledge(viewer, id);
     const campaign = await this.queries.requireCampaign(pledge.campaignId);
     if (campaign.fundingModel === 'FLEXIBLE') {
-      throw DomainError.conflict('A flexible pledge was charged when it was made and cannot be changed; ask an admin for a refund if it was a mistake');
+      throw DomainError.conflict(
+        'A flexible pledge was charged when it was made and cannot be changed; ask an admin for a refund if it was a mistake',
+      );
     }
     this.next(pledge.status, 'change');
     this.assertTakingPledges(campaign);
     const card = input.paymentMethodId
-      ? await this.payments.saveCard({ profileId: viewer.profileId, paymentMethodId: input.paymentMethodId, idempotencyKey: `pledge:${pledge.id}:card:${randomUUID()}` })
+      ? await this.payments.saveCard({
+          profileId: viewer.profileId,
+          paymentMethodId: input.paymentMethodId,
+          idempotencyKey: `pledge:${pledge.id}:card:${randomUUID()}`,
+        })
       : null;
 
     await this.dataSource.transaction(async (manager) => {
@@ -173,10 +186,12 @@ export class PledgeService {
           else await this.giveUnitBack(manager, move.id);
         }
       }
-      await manager.getRepository(PledgeEntity).update(
-        { id: current.id },
-        { tierId, amount, ...(card ? { customerId: card.customerId, paymentMethodId: card.paymentMethodId } : {}) },
-      );
+      await manager
+        .getRepository(PledgeEntity)
+        .update(
+          { id: current.id },
+          { tierId, amount, ...(card ? { customerId: card.customerId, paymentMethodId: card.paymentMethodId } : {}) },
+        );
     });
     await this.progress.publish(campaign.id);
     return this.requirePledge(id);
@@ -207,7 +222,9 @@ export class PledgeService {
     this.next(pledge.status, 'retry');
     const campaign = await this.queries.requireCampaign(pledge.campaignId);
     if (!retryWindowOpen(new Date(), campaign.retryWindowEndsAt)) {
-      throw DomainError.conflict(`The window to fix this payment ended at ${campaign.retryWindowEndsAt?.toISOString() ?? 'the end of settlement'}; the pledge will be dropped`);
+      throw DomainError.conflict(
+        `The window to fix this payment ended at ${campaign.retryWindowEndsAt?.toISOString() ?? 'the end of settlement'}; the pledge will be dropped`,
+      );
     }
     const attempt = pledge.failedAttempts;
     const money = { amount: pledge.amount, currency: pledge.currency };
@@ -224,7 +241,8 @@ export class PledgeService {
       if (error instanceof DomainError && error.code === 'PAYMENT_FAILED') {
         const declineCode = typeof error.extensions.declineCode === 'string' ? error.extensions.declineCode : 'card_declined';
         await this.dataSource.transaction(async (manager) => {
-          const [updated] = await manager.query<{ id: string }[]>(
+          const [updated] = await updateReturning<{ id: string }>(
+            manager,
             `UPDATE funding.pledges SET failed_attempts = failed_attempts + 1, failure_reason = $3, payment_method_id = $4, updated_at = now()
               WHERE id = $1 AND status = 'PAYMENT_FAILED' AND failed_attempts = $2 RETURNING id`,
             [pledge.id, attempt, this.failureReason(error.message, declineCode), paymentMethodId],
@@ -251,7 +269,8 @@ export class PledgeService {
     const recorded = await this.dataSource.transaction(async (manager) => {
       const campaignNow = await lockCampaign(manager, pledge.campaignId, 'share');
       const next = this.next('PAYMENT_FAILED', 'collect');
-      const [updated] = await manager.query<{ id: string }[]>(
+      const [updated] = await updateReturning<{ id: string }>(
+        manager,
         `UPDATE funding.pledges SET status = $3, charge_id = $4, collected_at = now(), failure_reason = NULL,
                 customer_id = $5, payment_method_id = $6, updated_at = now()
           WHERE id = $1 AND status = 'PAYMENT_FAILED' AND failed_attempts = $2 RETURNING id`,
@@ -267,13 +286,21 @@ export class PledgeService {
       // as soon as possible (the payout job pays whatever collected money is still in escrow).
       const payoutDueAt = new Date(campaignNow.endedAt!.getTime() + this.config.campaignPayoutDelaySeconds * 1000);
       const runAt = new Date(Math.max(payoutDueAt.getTime(), Date.now()));
-      await this.jobs.scheduleAt<CampaignJob>(PAY_OUT_CAMPAIGN_QUEUE, pledge.campaignId, runAt, { campaignId: pledge.campaignId }, manager);
+      await this.jobs.scheduleAt<CampaignJob>(
+        PAY_OUT_CAMPAIGN_QUEUE,
+        pledge.campaignId,
+        runAt,
+        { campaignId: pledge.campaignId },
+        manager,
+      );
       return true;
     });
     if (!recorded) {
       // The window closed (the pledge was dropped) while the card was being charged.
       await this.refundUnrecorded(charge.chargeId, money, pledgeRefundKey(pledge.id));
-      throw DomainError.conflict('The window to fix this payment closed while it was being charged: the charge was refunded and the pledge dropped');
+      throw DomainError.conflict(
+        'The window to fix this payment closed while it was being charged: the charge was refunded and the pledge dropped',
+      );
     }
     await this.progress.publish(pledge.campaignId);
     return this.requirePledge(id);
@@ -302,7 +329,8 @@ export class PledgeService {
       await this.payments.refund({ chargeId: pledge.chargeId!, money, idempotencyKey: pledgeRefundKey(pledge.id) });
     } catch (error) {
       // Refused by the provider: the refund did not happen; the pledge may be paid out again.
-      if (error instanceof DomainError) await this.dataSource.getRepository(PledgeEntity).update({ id, status: 'COLLECTED' }, { refundRequestedAt: null });
+      if (error instanceof DomainError)
+        await this.dataSource.getRepository(PledgeEntity).update({ id, status: 'COLLECTED' }, { refundRequestedAt: null });
       throw error;
     }
     await this.dataSource.transaction(async (manager) => {
@@ -324,7 +352,10 @@ export class PledgeService {
   }
 
   /** The journal entry of a collected pledge: the money came in through the provider into the campaign's escrow. */
-  async recordCollection(manager: EntityManager, pledge: { id: string; campaignId: string; backerId: string; amount: number; currency: string }): Promise<void> {
+  async recordCollection(
+    manager: EntityManager,
+    pledge: { id: string; campaignId: string; backerId: string; amount: number; currency: string },
+  ): Promise<void> {
     await this.payments.postJournalEntry(manager, {
       kind: 'pledge.collected',
       reference: pledge.id,
@@ -334,7 +365,14 @@ export class PledgeService {
       ],
     });
     await this.events.publish(
-      { type: 'funding.pledge.collected', pledgeId: pledge.id, campaignId: pledge.campaignId, backerId: pledge.backerId, amount: pledge.amount, currency: pledge.currency },
+      {
+        type: 'funding.pledge.collected',
+        pledgeId: pledge.id,
+        campaignId: pledge.campaignId,
+        backerId: pledge.backerId,
+        amount: pledge.amount,
+        currency: pledge.currency,
+      },
       manager,
     );
   }
@@ -360,25 +398,41 @@ export class PledgeService {
   private assertTakingPledges(campaign: CampaignEntity): void {
     if (campaign.status !== 'LIVE') {
       const when = campaign.status === 'DRAFT' ? 'it has not been launched yet' : `it is ${campaign.status}`;
-      throw DomainError.conflict(`This campaign takes no pledges: ${when}; pledges are made and changed only while a campaign is LIVE`);
+      throw DomainError.conflict(
+        `This campaign takes no pledges: ${when}; pledges are made and changed only while a campaign is LIVE`,
+      );
     }
     if (campaign.deadline.getTime() <= Date.now()) {
-      throw DomainError.conflict('This campaign reached its deadline and is being settled: pledges can no longer be made, changed or canceled');
+      throw DomainError.conflict(
+        'This campaign reached its deadline and is being settled: pledges can no longer be made, changed or canceled',
+      );
     }
   }
 
-  private async tierOf(campaign: CampaignEntity, tierId: string, manager?: EntityManager, current = false): Promise<RewardTierEntity> {
+  private async tierOf(
+    campaign: CampaignEntity,
+    tierId: string,
+    manager?: EntityManager,
+    current = false,
+  ): Promise<RewardTierEntity> {
     const [tier] = manager
-      ? isIdOf('rewardTier', tierId) ? await manager.getRepository(RewardTierEntity).findBy({ id: tierId }) : []
+      ? isIdOf('rewardTier', tierId)
+        ? await manager.getRepository(RewardTierEntity).findBy({ id: tierId })
+        : []
       : await this.queries.tiersByIds([tierId]);
-    if (!tier || tier.campaignId !== campaign.id) throw DomainError.badField('tierId', 'is not a reward tier of this campaign; pick one of its rewardTiers');
+    if (!tier || tier.campaignId !== campaign.id)
+      throw DomainError.badField('tierId', 'is not a reward tier of this campaign; pick one of its rewardTiers');
     // A pledge may stay on a tier removed after it chose it, but nobody picks a removed tier.
-    if (tier.removedAt && !current) throw DomainError.badField('tierId', 'this reward tier was removed by the creator; pick another one');
+    if (tier.removedAt && !current)
+      throw DomainError.badField('tierId', 'this reward tier was removed by the creator; pick another one');
     return tier;
   }
 
   private assertAmount(campaign: CampaignEntity, amount: number, tier: RewardTierEntity | null): void {
-    const problems = pledgeAmountProblems(amount, tier?.minimum ?? null, { oneMajorUnit: oneMajorUnit(campaign.currency), maxCharge: MAX_CHARGE_MINOR_UNITS });
+    const problems = pledgeAmountProblems(amount, tier?.minimum ?? null, {
+      oneMajorUnit: oneMajorUnit(campaign.currency),
+      maxCharge: MAX_CHARGE_MINOR_UNITS,
+    });
     if (problems.length) throw DomainError.badInput(problems);
   }
 
@@ -397,14 +451,22 @@ export class PledgeService {
   }
 
   private soldOut(tier: RewardTierEntity): DomainError {
-    return DomainError.conflict(`The reward tier "${tier.title}" is sold out (all ${tier.quantityLimit} taken): choose another tier, or pledge without one`);
+    return DomainError.conflict(
+      `The reward tier "${tier.title}" is sold out (all ${tier.quantityLimit} taken): choose another tier, or pledge without one`,
+    );
   }
 
-  private async refundUnrecorded(chargeId: string, money: { amount: number; currency: string }, idempotencyKey: string): Promise<void> {
+  private async refundUnrecorded(
+    chargeId: string,
+    money: { amount: number; currency: string },
+    idempotencyKey: string,
+  ): Promise<void> {
     try {
       await this.payments.refund({ chargeId, money, idempotencyKey });
     } catch (error) {
-      this.logger.error(`charge ${chargeId} of ${money.amount} ${money.currency} was not recorded and could not be refunded: ${String(error)}`);
+      this.logger.error(
+        `charge ${chargeId} of ${money.amount} ${money.currency} was not recorded and could not be refunded: ${String(error)}`,
+      );
     }
   }
 

@@ -21,7 +21,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { PaymentsFacade, ProviderError, type ChargeResult } from '@foule/payments';
-import { APP_CONFIG, DomainError, JobScheduler, type AppConfig, CrashPoints } from '@foule/shared';
+import { APP_CONFIG, DomainError, JobScheduler, type AppConfig, CrashPoints, updateReturning } from '@foule/shared';
 import { CampaignProgress } from '../campaigns/campaign-progress';
 import { CampaignQueries } from '../campaigns/campaign-queries.service';
 import { settlementOutcome } from '../campaigns/campaign-rules';
@@ -105,7 +105,8 @@ export class PledgeSettlementService implements OnApplicationBootstrap {
         WHERE c.status = 'SUCCESSFUL' AND c.retry_window_ends_at IS NOT NULL
           AND EXISTS (SELECT 1 FROM funding.pledges p WHERE p.campaign_id = c.id AND p.status = 'PAYMENT_FAILED')`,
     );
-    for (const row of windows) await this.jobs.scheduleAt<CampaignJob>(CLOSE_RETRY_WINDOW_QUEUE, row.id, row.retry_window_ends_at, { campaignId: row.id });
+    for (const row of windows)
+      await this.jobs.scheduleAt<CampaignJob>(CLOSE_RETRY_WINDOW_QUEUE, row.id, row.retry_window_ends_at, { campaignId: row.id });
     const payouts = await this.dataSource.query<{ id: string; due: Date }[]>(
       `SELECT c.id, greatest(c.ended_at + $1 * interval '1 second', now()) AS due FROM funding.campaigns c
         WHERE c.status = 'SUCCESSFUL' AND c.charges_completed_at IS NOT NULL
@@ -113,9 +114,11 @@ export class PledgeSettlementService implements OnApplicationBootstrap {
                         AND p.paid_out_in IS NULL AND p.refund_requested_at IS NULL)`,
       [this.config.campaignPayoutDelaySeconds],
     );
-    for (const row of payouts) await this.jobs.scheduleAt<CampaignJob>(PAY_OUT_CAMPAIGN_QUEUE, row.id, row.due, { campaignId: row.id });
+    for (const row of payouts)
+      await this.jobs.scheduleAt<CampaignJob>(PAY_OUT_CAMPAIGN_QUEUE, row.id, row.due, { campaignId: row.id });
     const resumed = toSettle.length + windows.length + payouts.length;
-    if (resumed > 0) this.logger.log(`resumed ${toSettle.length} settlement(s), ${windows.length} retry window(s), ${payouts.length} payout(s)`);
+    if (resumed > 0)
+      this.logger.log(`resumed ${toSettle.length} settlement(s), ${windows.length} retry window(s), ${payouts.length} payout(s)`);
   }
 
   /** The settle-campaign job. */
@@ -126,7 +129,9 @@ export class PledgeSettlementService implements OnApplicationBootstrap {
     if (campaign.fundingModel === 'ALL_OR_NOTHING') {
       sweep = await this.chargePendingPledges(campaign);
       if (sweep.transientFailures > 0) {
-        throw new Error(`${sweep.transientFailures} charge(s) of campaign ${campaignId} failed transiently; the job retries them with the same keys`);
+        throw new Error(
+          `${sweep.transientFailures} charge(s) of campaign ${campaignId} failed transiently; the job retries them with the same keys`,
+        );
       }
     }
     await this.completeCharges(campaignId);
@@ -142,7 +147,13 @@ export class PledgeSettlementService implements OnApplicationBootstrap {
       const [{ due }] = await manager.query<{ due: boolean }[]>('SELECT $1::timestamptz <= now() AS due', [campaign.deadline]);
       if (!due) {
         // Woken early (the deadline was moved, or clocks disagree): come back at the deadline.
-        await this.jobs.scheduleAt<CampaignJob>(SETTLE_CAMPAIGN_QUEUE, campaign.id, campaign.deadline, { campaignId: campaign.id }, manager);
+        await this.jobs.scheduleAt<CampaignJob>(
+          SETTLE_CAMPAIGN_QUEUE,
+          campaign.id,
+          campaign.deadline,
+          { campaignId: campaign.id },
+          manager,
+        );
         return null;
       }
       const totals = (await this.queries.totals([campaign.id], manager)).get(campaign.id)!;
@@ -153,17 +164,29 @@ export class PledgeSettlementService implements OnApplicationBootstrap {
         // Nobody is charged: waiting pledges are canceled and their units released.
         const canceled = pledgeTransition('PENDING', 'cancel');
         if (canceled.ok) {
-          await manager.query(`UPDATE funding.pledges SET status = $2, ended_at = now(), updated_at = now() WHERE campaign_id = $1 AND status = 'PENDING'`, [
-            campaign.id,
-            canceled.next,
-          ]);
+          await manager.query(
+            `UPDATE funding.pledges SET status = $2, ended_at = now(), updated_at = now() WHERE campaign_id = $1 AND status = 'PENDING'`,
+            [campaign.id, canceled.next],
+          );
         }
         await releaseUnitsOfEndedPledges(manager, campaign.id);
       }
-      await manager.getRepository(CampaignEntity).update({ id: campaign.id }, { status: result.next, endedAt: campaign.deadline });
-      await this.events.publish({ type: 'funding.campaign.ended', campaignId: campaign.id, creatorId: campaign.creatorId, status: result.next as 'SUCCESSFUL' | 'FAILED' }, manager);
+      await manager
+        .getRepository(CampaignEntity)
+        .update({ id: campaign.id }, { status: result.next, endedAt: campaign.deadline });
+      await this.events.publish(
+        {
+          type: 'funding.campaign.ended',
+          campaignId: campaign.id,
+          creatorId: campaign.creatorId,
+          status: result.next as 'SUCCESSFUL' | 'FAILED',
+        },
+        manager,
+      );
       ended = true;
-      this.logger.log(`campaign ${campaign.id} ended ${result.next}: ${totals.pending + totals.collected} of ${campaign.goalAmount} ${campaign.currency}`);
+      this.logger.log(
+        `campaign ${campaign.id} ended ${result.next}: ${totals.pending + totals.collected} of ${campaign.goalAmount} ${campaign.currency}`,
+      );
       return manager.getRepository(CampaignEntity).findOneByOrFail({ id: campaign.id });
     });
     if (ended) await this.progress.publish(campaignId);
@@ -201,17 +224,32 @@ export class PledgeSettlementService implements OnApplicationBootstrap {
     const money = { amount: Number(pledge.amount), currency: pledge.currency.trim() };
     let result: ChargeResult;
     if (!pledge.customer_id || !pledge.payment_method_id) {
-      result = { status: 'failed', declineCode: 'payment_method_missing', message: 'No card was saved for this pledge.', requiresAction: true };
+      result = {
+        status: 'failed',
+        declineCode: 'payment_method_missing',
+        message: 'No card was saved for this pledge.',
+        requiresAction: true,
+      };
     } else {
       const card = { customerId: pledge.customer_id, paymentMethodId: pledge.payment_method_id };
       const idempotencyKey = pledgeChargeKey(pledge.id, pledge.failed_attempts);
       result = await this.withTransientRetries(async () => {
         try {
-          return await this.payments.chargeSavedCard({ card, money, idempotencyKey, description: `Pledge to "${campaign.title}" (${campaign.id})` });
+          return await this.payments.chargeSavedCard({
+            card,
+            money,
+            idempotencyKey,
+            description: `Pledge to "${campaign.title}" (${campaign.id})`,
+          });
         } catch (error) {
           // The provider refused the request as such (the payment method is gone): the backer must fix it.
           if (error instanceof DomainError && error.code === 'BAD_USER_INPUT') {
-            return { status: 'failed', declineCode: 'invalid_payment_method', message: error.message, requiresAction: true } satisfies ChargeResult;
+            return {
+              status: 'failed',
+              declineCode: 'invalid_payment_method',
+              message: error.message,
+              requiresAction: true,
+            } satisfies ChargeResult;
           }
           throw error;
         }
@@ -231,20 +269,32 @@ export class PledgeSettlementService implements OnApplicationBootstrap {
     return this.dataSource.transaction(async (manager) => {
       if (result.status === 'succeeded') {
         const next = pledgeTransition('PENDING', 'collect');
-        const [updated] = await manager.query<{ id: string }[]>(
+        const [updated] = await updateReturning<{ id: string }>(
+          manager,
           `UPDATE funding.pledges SET status = $3, charge_id = $4, collected_at = now(), failure_reason = NULL, updated_at = now()
             WHERE id = $1 AND status = 'PENDING' AND failed_attempts = $2 RETURNING id`,
           [pledge.id, pledge.failed_attempts, next.ok ? next.next : 'COLLECTED', result.chargeId],
         );
         if (!updated) return 'skipped';
-        await this.pledges.recordCollection(manager, { id: pledge.id, campaignId: campaign.id, backerId: pledge.backer_id, ...money });
+        await this.pledges.recordCollection(manager, {
+          id: pledge.id,
+          campaignId: campaign.id,
+          backerId: pledge.backer_id,
+          ...money,
+        });
         return 'collected';
       }
       const next = pledgeTransition('PENDING', 'chargeFail');
-      const [updated] = await manager.query<{ id: string }[]>(
+      const [updated] = await updateReturning<{ id: string }>(
+        manager,
         `UPDATE funding.pledges SET status = $3, failure_reason = $4, failed_attempts = failed_attempts + 1, updated_at = now()
           WHERE id = $1 AND status = 'PENDING' AND failed_attempts = $2 RETURNING id`,
-        [pledge.id, pledge.failed_attempts, next.ok ? next.next : 'PAYMENT_FAILED', this.pledges.failureReason(result.message, result.declineCode)],
+        [
+          pledge.id,
+          pledge.failed_attempts,
+          next.ok ? next.next : 'PAYMENT_FAILED',
+          this.pledges.failureReason(result.message, result.declineCode),
+        ],
       );
       if (!updated) return 'skipped';
       await this.events.publish(
@@ -271,13 +321,23 @@ export class PledgeSettlementService implements OnApplicationBootstrap {
     await this.dataSource.transaction(async (manager) => {
       const campaign = await lockCampaign(manager, campaignId, 'update');
       if (campaign.status !== 'SUCCESSFUL' || campaign.chargesCompletedAt) return;
-      const pending = await manager.query(`SELECT 1 FROM funding.pledges WHERE campaign_id = $1 AND status = 'PENDING' LIMIT 1`, [campaignId]);
+      const pending = await manager.query(`SELECT 1 FROM funding.pledges WHERE campaign_id = $1 AND status = 'PENDING' LIMIT 1`, [
+        campaignId,
+      ]);
       if (pending.length > 0) throw new Error(`campaign ${campaignId} still has PENDING pledges; the settlement job runs again`);
       const [{ now }] = await manager.query<{ now: Date }[]>('SELECT now() AS now');
-      const windowEndsAt = campaign.fundingModel === 'ALL_OR_NOTHING' ? new Date(now.getTime() + this.config.paymentRetryWindowSeconds * 1000) : null;
-      await manager.getRepository(CampaignEntity).update({ id: campaignId }, { chargesCompletedAt: now, retryWindowEndsAt: windowEndsAt });
-      if (windowEndsAt) await this.jobs.scheduleAt<CampaignJob>(CLOSE_RETRY_WINDOW_QUEUE, campaignId, windowEndsAt, { campaignId }, manager);
-      const payoutAt = new Date(Math.max(campaign.endedAt!.getTime() + this.config.campaignPayoutDelaySeconds * 1000, now.getTime()));
+      const windowEndsAt =
+        campaign.fundingModel === 'ALL_OR_NOTHING'
+          ? new Date(now.getTime() + this.config.paymentRetryWindowSeconds * 1000)
+          : null;
+      await manager
+        .getRepository(CampaignEntity)
+        .update({ id: campaignId }, { chargesCompletedAt: now, retryWindowEndsAt: windowEndsAt });
+      if (windowEndsAt)
+        await this.jobs.scheduleAt<CampaignJob>(CLOSE_RETRY_WINDOW_QUEUE, campaignId, windowEndsAt, { campaignId }, manager);
+      const payoutAt = new Date(
+        Math.max(campaign.endedAt!.getTime() + this.config.campaignPayoutDelaySeconds * 1000, now.getTime()),
+      );
       await this.jobs.scheduleAt<CampaignJob>(PAY_OUT_CAMPAIGN_QUEUE, campaignId, payoutAt, { campaignId }, manager);
     });
     await this.progress.publish(campaignId);
@@ -288,20 +348,32 @@ export class PledgeSettlementService implements OnApplicationBootstrap {
     const dropped = await this.dataSource.transaction(async (manager) => {
       const campaign = await lockCampaign(manager, campaignId, 'update');
       if (!campaign.retryWindowEndsAt) return 0;
-      const [{ open }] = await manager.query<{ open: boolean }[]>('SELECT $1::timestamptz > now() AS open', [campaign.retryWindowEndsAt]);
+      const [{ open }] = await manager.query<{ open: boolean }[]>('SELECT $1::timestamptz > now() AS open', [
+        campaign.retryWindowEndsAt,
+      ]);
       if (open) {
-        await this.jobs.scheduleAt<CampaignJob>(CLOSE_RETRY_WINDOW_QUEUE, campaignId, campaign.retryWindowEndsAt, { campaignId }, manager);
+        await this.jobs.scheduleAt<CampaignJob>(
+          CLOSE_RETRY_WINDOW_QUEUE,
+          campaignId,
+          campaign.retryWindowEndsAt,
+          { campaignId },
+          manager,
+        );
         return 0;
       }
       const drop = pledgeTransition('PAYMENT_FAILED', 'drop');
-      const rows = await manager.query<{ id: string; backer_id: string }[]>(
+      const rows = await updateReturning<{ id: string; backer_id: string }>(
+        manager,
         `UPDATE funding.pledges SET status = $2, ended_at = now(), updated_at = now() WHERE campaign_id = $1 AND status = 'PAYMENT_FAILED' RETURNING id, backer_id`,
         [campaignId, drop.ok ? drop.next : 'DROPPED'],
       );
       if (rows.length === 0) return 0;
       await releaseUnitsOfEndedPledges(manager, campaignId);
       for (const row of rows) {
-        await this.events.publish({ type: 'funding.pledge.dropped', pledgeId: row.id, campaignId, backerId: row.backer_id }, manager);
+        await this.events.publish(
+          { type: 'funding.pledge.dropped', pledgeId: row.id, campaignId, backerId: row.backer_id },
+          manager,
+        );
       }
       return rows.length;
     });

@@ -30,3 +30,17 @@ export async function inTransaction<T>(
   if (manager?.queryRunner?.isTransactionActive) return work(manager);
   return dataSource.transaction(work);
 }
+
+/**
+ * The rows of an UPDATE or DELETE ... RETURNING. TypeORM answers those two commands with
+ * `[rows, rowCount]` instead of the rows, so `const [row] = await manager.query('UPDATE ...')`
+ * is always truthy: a conditional update that matched nothing would look as if it had matched.
+ */
+export async function updateReturning<T>(runner: Pick<EntityManager, 'query'>, sql: string, parameters: unknown[]): Promise<T[]> {
+  if (!/^\s*(UPDATE|DELETE)\b/i.test(sql)) throw new Error('updateReturning is for UPDATE and DELETE statements');
+  const result: unknown = await runner.query(sql, parameters);
+  if (!Array.isArray(result) || !Array.isArray(result[0]) || typeof result[1] !== 'number') {
+    throw new Error('Expected [rows, rowCount] from an UPDATE or DELETE');
+  }
+  return result[0] as T[];
+}
