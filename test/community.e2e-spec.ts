@@ -220,6 +220,14 @@ describe('community: sign-up, sessions, profiles, follows, roles', () => {
       expect(badVariable.errors![0].extensions.fields![0].path).toBeTruthy();
     });
 
+    it('answers a body that is not JSON in the same error shape', async () => {
+      const response = await fetch(`${app.baseUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": "{ me { id } }"' });
+      expect(response.status).toBe(400);
+      const body = (await response.json()) as { errors: { extensions: { code: string; fields: unknown[] } }[] };
+      expect(body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+      expect(body.errors[0].extensions.fields).toHaveLength(1);
+    });
+
     it('never leaks stack traces', async () => {
       const result = await app.gql(`{ me { nope } }`);
       expect(JSON.stringify(result)).not.toMatch(/stacktrace|at .*\.js:\d+/);

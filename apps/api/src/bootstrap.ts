@@ -3,6 +3,8 @@
  * the database first (embedded PostgreSQL unless DATABASE_URL), migrations, then Nest.
  */
 import { NestFactory } from '@nestjs/core';
+import express from 'express';
+import type { IncomingMessage } from 'node:http';
 import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import type { Logger } from 'pino';
 import {
@@ -65,12 +67,41 @@ export async function createApi(options: StartOptions): Promise<INestApplication
   if (applied.length) options.logger.info({ migrations: applied }, 'migrations applied');
   const app = await NestFactory.create(
     AppModule.forRoot({ ...options, serveHttp: true, processJobs: true }),
-    { logger: new PinoNestLogger(options.logger.child({ context: 'Nest' })), rawBody: true, bodyParser: true },
+    // Our own JSON parser (below) rather than Nest's, so that its errors can be answered in
+    // GraphQL's error shape by the handler that follows it.
+    { logger: new PinoNestLogger(options.logger.child({ context: 'Nest' })), bodyParser: false },
   );
   app.use(requestLogger(options.logger));
+  app.use(
+    express.json({
+      limit: '1mb',
+      // Stripe signs the exact bytes it sent: the webhook verifies req.rawBody.
+      verify: (request: IncomingMessage & { rawBody?: Buffer }, _response: unknown, body: Buffer) => {
+        request.rawBody = body;
+      },
+    }),
+  );
+  app.use(graphqlBodyErrors);
   // Each GraphQL request counts its SQL statements (see QueryLog); tests read the count.
   app.use('/graphql', (_request: unknown, _response: unknown, next: () => void) => countStatements(next));
   return app;
+}
+
+/**
+ * A /graphql body that is not JSON (or is too large) is answered in GraphQL's error shape,
+ * BAD_USER_INPUT, like every other bad request, rather than in Express's own.
+ */
+function graphqlBodyErrors(
+  error: { type?: string; status?: number; message?: string },
+  request: { path: string },
+  response: { status(code: number): { json(body: unknown): void } },
+  next: (error?: unknown) => void,
+): void {
+  const bodyError = error?.type === 'entity.parse.failed' || error?.type === 'entity.too.large';
+  if (!request.path.startsWith('/graphql') || !bodyError) return next(error);
+  const message =
+    error.type === 'entity.too.large' ? 'The request body is too large' : `The request body is not valid JSON: ${error.message ?? 'unreadable'}`;
+  response.status(error.status ?? 400).json({ errors: [{ message, extensions: { code: 'BAD_USER_INPUT', fields: [{ path: '', message }] } }] });
 }
 
 export async function createWorker(options: StartOptions): Promise<INestApplicationContext> {
