@@ -12,7 +12,7 @@ module.exports = {
       from: { path: '^libs/([^/]+)/' },
       to: {
         path: '^libs/[^/]+/',
-        pathNot: ['^libs/$1/', '^libs/[^/]+/src/index\\.ts$', '^libs/[^/]+/src/testing/index\\.ts$'],
+        pathNot: ['^libs/$1/', '^libs/[^/]+/src/index\\.ts$', '^libs/[^/]+/testing/index\\.ts$'],
       },
     },
     {
@@ -22,8 +22,18 @@ module.exports = {
       from: { path: '^apps/' },
       to: {
         path: '^libs/[^/]+/',
-        pathNot: ['^libs/[^/]+/src/index\\.ts$', '^libs/[^/]+/src/testing/index\\.ts$'],
+        pathNot: ['^libs/[^/]+/src/index\\.ts$', '^libs/[^/]+/testing/index\\.ts$'],
       },
+    },
+    {
+      name: 'product-not-to-testing',
+      comment:
+        'Product code (apps/*/src, libs/*/src, minus unit tests) never imports testing code: test/, a testing/ folder ' +
+        '(e.g. @foule/payments/testing) or a *.spec.ts. The production build leaves testing code out, so such an ' +
+        'import would break `npm start` and the Docker image.',
+      severity: 'error',
+      from: { path: '^(apps|libs)/[^/]+/src/', pathNot: ['\\.(e2e-)?spec\\.ts$', '/testing/'] },
+      to: { path: ['^test/', '(^|/)testing/', '\\.(e2e-)?spec\\.ts$'] },
     },
     {
       name: 'lib-not-to-app',
@@ -40,6 +50,17 @@ module.exports = {
       severity: 'error',
       from: { path: '^libs/([^/]+)/' },
       to: { path: '^libs/', pathNot: '^libs/$1/', circular: true },
+    },
+    {
+      name: 'no-circular-between-folders',
+      comment:
+        'The folders inside one lib or app (campaigns/, pledges/, settlement/, shared/, ...) must not depend on each other in a ' +
+        'cycle: each folder is a layer that only uses the layers below it. Move the shared piece down (into the folder both use) ' +
+        'or have the upper folder pass it in. A lib\'s testing/ folder is not a layer (unit tests beside the code use it).',
+      severity: 'error',
+      scope: 'folder',
+      from: { path: '^(apps|libs)/[^/]+/src/[^/]+' },
+      to: { circular: true, pathNot: '^libs/[^/]+/testing$' },
     },
     {
       name: 'not-to-unresolvable',
@@ -60,7 +81,7 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '(^|/)(dist|node_modules|coverage|\\.data)/' },
+    exclude: { path: '(^|/)(dist|dist-testing|node_modules|coverage|\\.data)/' },
     // Type-only imports cross boundaries too.
     tsPreCompilationDeps: true,
     // Resolves the @foule/* path aliases.
@@ -69,7 +90,7 @@ module.exports = {
       exportsFields: ['exports'],
       conditionNames: ['import', 'require', 'node', 'default', 'types'],
       mainFields: ['main', 'types', 'typings'],
-      extensions: ['.ts', '.js', '.mjs', '.cjs', '.json', '.d.ts'],
+      extensions: ['.ts', '.tsx', '.js', '.mjs', '.cjs', '.json', '.d.ts'],
     },
     skipAnalysisNotInRules: true,
     reporterOptions: {

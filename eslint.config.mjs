@@ -68,7 +68,7 @@ const noRelativeImportAcrossProjects = {
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.data/**', 'schema.gql', '**/*.d.ts'],
+    ignores: ['dist/**', 'dist-testing/**', 'test/documents/graphql.ts', 'apps/web/src/graphql.ts', 'node_modules/**', 'coverage/**', '.data/**', 'schema.gql', '**/*.d.ts'],
   },
   js.configs.recommended,
   {
@@ -143,6 +143,30 @@ export default tseslint.config(
     },
   },
   {
+    // TypeORM answers UPDATE and DELETE with [rows, rowCount], SELECT and INSERT with rows: read
+    // by hand, a conditional UPDATE that matched nothing looks like a match (it once collected a
+    // pledge twice). updateReturning (@foule/shared) reads it, and checks it is that shape.
+    // (bench/ and test/ talk to PostgreSQL through pg itself, whose results carry rowCount.)
+    files: ['apps/**/*.ts', 'libs/**/*.ts', 'scripts/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.property.name='query'][arguments.0.type='Literal'][arguments.0.value=/^\\s*(UPDATE|DELETE)\\b/i]",
+          message: 'Run UPDATE and DELETE through updateReturning (@foule/shared): it returns the affected rows.',
+        },
+        {
+          selector: "CallExpression[callee.property.name='query'][arguments.0.type='TemplateLiteral'][arguments.0.quasis.0.value.raw=/^\\s*(UPDATE|DELETE)\\b/i]",
+          message: 'Run UPDATE and DELETE through updateReturning (@foule/shared): it returns the affected rows.',
+        },
+        {
+          selector: "VariableDeclarator[id.type='ArrayPattern'][id.elements.0=null] > AwaitExpression > CallExpression[callee.property.name='query']",
+          message: "Do not destructure a query's raw [rows, rowCount]: use updateReturning (@foule/shared), which returns the affected rows.",
+        },
+      ],
+    },
+  },
+  {
     // Libs never depend on the applications that host them.
     files: ['libs/**/*.ts'],
     rules: {
@@ -162,6 +186,20 @@ export default tseslint.config(
           ],
         },
       ],
+    },
+  },
+  {
+    // The web client (apps/web): browser TypeScript and TSX, typed by its own tsconfig.
+    files: ['apps/web/**/*.{ts,tsx}'],
+    extends: [tseslint.configs.recommendedTypeChecked],
+    // The project service finds apps/web/tsconfig.json, the nearest to each file.
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: root } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false, attributes: false } }],
+      '@typescript-eslint/consistent-type-imports': ['error', { prefer: 'type-imports', fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true, allowNullish: true }],
     },
   },
   {

@@ -2,7 +2,7 @@
  * Benchmark 2 (issue 4): settling an ALL_OR_NOTHING campaign of N pending pledges with the
  * sandbox provider, in this process (the worker's modules, jobs in-process), so its memory
  * can be sampled: pledges charged per second and peak RSS and heap. Usage:
- * `node dist/bench/settlement.bench.js <pledges>`; bench/run.mjs runs it for 5,000 and
+ * `node dist-testing/bench/settlement.bench.js <pledges>`; bench/run.mjs runs it for 5,000 and
  * 20,000 pledges and compares them (memory must not grow with the campaign's size).
  */
 import 'reflect-metadata';
@@ -28,8 +28,8 @@ async function main(): Promise<void> {
     // LIVE with its deadline just passed: the worker's boot re-derives the settlement job.
     await db.pool.query(
       `INSERT INTO funding.campaigns (id, slug, title, blurb, description, category, category_key, creator_id, status, funding_model,
-                                      goal_amount, currency, deadline, launched_at)
-       VALUES ($1, $1, 'Bench settlement', 'bench', 'bench', 'Bench', 'bench', $2, 'LIVE', 'ALL_OR_NOTHING', 100, 'EUR', now() - interval '1 second', now() - interval '1 hour')`,
+                                      goal_amount, currency, deadline, launched_at, secret_reward_token)
+       VALUES ($1, $1, 'Bench settlement', 'bench', 'bench', 'Bench', 'bench', $2, 'LIVE', 'ALL_OR_NOTHING', 100, 'EUR', now() - interval '1 second', now() - interval '1 hour', gen_random_uuid()::text)`,
       [campaignId, creatorId],
     );
     const ids = Array.from({ length: pledges }, () => newId('pledge'));

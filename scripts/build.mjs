@@ -1,15 +1,31 @@
-// Compiles the TypeScript sources to dist/ with SWC: about a second for the whole tree,
-// so `npm start` needs no separate build step. Type-checking is `npm run typecheck`.
+// Compiles the TypeScript sources with SWC: about a second for the whole tree, so `npm start`
+// needs no separate build step. Type-checking is `npm run typecheck`.
 // Path aliases (@foule/*) are rewritten to relative requires by SWC from tsconfig's paths.
+//
+//   node scripts/build.mjs            the product into dist/: apps, libs and the schema and
+//                                     migration tools; what `npm start` and the Docker image run
+//   node scripts/build.mjs --testing  everything into dist-testing/: the product again plus the
+//                                     test support that runs as a process (libs/*/testing,
+//                                     scripts/payments-harness.ts, scripts/files-harness.ts, bench/), so dist/ never holds it
+//
+// The product build also builds the web client (apps/web, Vite) into dist/web, which the api
+// serves at `/`; only when its inputs changed since the last build (a few seconds otherwise).
+// Without Vite installed (a production install), the client is left out with a message.
 import { transformFile } from '@swc/core';
-import { readFileSync } from 'node:fs';
-import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const outDir = path.join(root, 'dist');
-const sourceDirs = ['apps', 'libs', 'scripts', 'bench'];
+const testing = process.argv.includes('--testing');
+const outDir = path.join(root, testing ? 'dist-testing' : 'dist');
+const sourceDirs = testing ? ['apps', 'libs', 'scripts', 'bench'] : ['apps', 'libs', 'scripts'];
+/** Test support that is not in a `testing` folder; `testing` folders are skipped by name. */
+const testSupportFiles = new Set(['scripts/payments-harness.ts', 'scripts/files-harness.ts'].map((file) => path.join(root, file)));
+const webDir = path.join(root, 'apps', 'web');
+const webOut = path.join(root, 'dist', 'web');
 const tsconfig = JSON.parse(readFileSync(path.join(root, 'tsconfig.json'), 'utf8'));
 const swcrc = JSON.parse(readFileSync(path.join(root, '.swcrc'), 'utf8'));
 delete swcrc.$schema;
@@ -28,8 +44,11 @@ async function* walk(dir) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) {
       if (entry.name === 'node_modules' || entry.name === '__tests__') continue;
+      // The web client is built by Vite (below), not compiled file by file.
+      if (full === webDir) continue;
+      if (entry.name === 'testing' && !testing) continue;
       yield* walk(full);
-    } else if (isSource(entry.name)) {
+    } else if (isSource(entry.name) && (testing || !testSupportFiles.has(full))) {
       yield full;
     }
   }
@@ -59,4 +78,62 @@ const files = [];
 for (const dir of sourceDirs) for await (const file of walk(path.join(root, dir))) files.push(file);
 const results = await Promise.all(files.map(compile));
 const compiled = results.filter(Boolean).length;
-if (compiled > 0) console.error(`built ${compiled} of ${files.length} files in ${Date.now() - started} ms`);
+// Outputs whose source is gone or no longer part of this build (a moved file, test support left
+// from an older build) are removed, so dist/ holds exactly what the sources say.
+const expected = new Set(files.map((file) => path.join(outDir, path.relative(root, file)).replace(/\.ts$/, '.js')));
+/** Removes unexpected outputs under dir, then dir itself if that left it empty. */
+async function prune(dir) {
+  if (dir === webOut) return false;
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  let kept = 0;
+  for (const entry of entries) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory() ? await prune(full) : !expected.has(full.replace(/\.map$/, ''))) {
+      await rm(full, { recursive: true });
+    } else {
+      kept++;
+    }
+  }
+  return kept === 0 && dir !== outDir;
+}
+await prune(outDir);
+if (compiled > 0)
+  console.error(`built ${compiled} of ${files.length} files into ${path.relative(root, outDir)}/ in ${Date.now() - started} ms`);
+
+/** A hash of everything the web build reads: its sources, its config and the locked dependencies. */
+async function webInputsHash() {
+  const hash = createHash('sha256');
+  const add = async (dir) => {
+    const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
+    for (const entry of entries) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (entry.name !== 'node_modules') await add(full);
+      } else {
+        hash.update(path.relative(root, full)).update('\0').update(await readFile(full)).update('\0');
+      }
+    }
+  };
+  await add(webDir);
+  hash.update(await readFile(path.join(root, 'package-lock.json')));
+  return hash.digest('hex');
+}
+
+async function buildWeb() {
+  const stamp = path.join(webOut, '.inputs-hash');
+  const inputs = await webInputsHash();
+  if ((await readFile(stamp, 'utf8').catch(() => '')) === inputs && existsSync(path.join(webOut, 'index.html'))) return;
+  let vite;
+  try {
+    vite = await import('vite');
+  } catch {
+    console.error('web client not built: Vite is not installed (a devDependency); the api runs without it');
+    return;
+  }
+  const webStarted = Date.now();
+  await vite.build({ configFile: path.join(webDir, 'vite.config.mjs'), logLevel: 'warn' });
+  await writeFile(stamp, inputs);
+  console.error(`built the web client into dist/web/ in ${Date.now() - webStarted} ms`);
+}
+
+if (!testing) await buildWeb();

@@ -1,6 +1,6 @@
-/** Applies pending migrations to DATABASE_URL (the app also does this at boot). */
+/** Applies pending migrations to DATABASE_URL, through DATABASE_DIRECT_URL when set (the app also does this at boot). */
 import { createLogger, loadConfig } from '@foule/shared';
-import { openDatabase } from '../apps/api/src/bootstrap';
+import { migrationUrlOf, openDatabase } from '../apps/api/src/bootstrap';
 import { runMigrations } from '@foule/shared';
 import { DATABASE_PARTS } from '../apps/api/src/database-parts';
 
@@ -9,7 +9,7 @@ async function main() {
   const logger = createLogger(config.logLevel);
   const database = await openDatabase(config, logger);
   try {
-    const applied = await runMigrations(database.url, DATABASE_PARTS);
+    const applied = await runMigrations(migrationUrlOf(config, database), DATABASE_PARTS);
     console.log(applied.length ? `applied: ${applied.join(', ')}` : 'nothing to apply');
   } finally {
     await database.stop();

@@ -11,6 +11,7 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import { createInterface } from 'node:readline';
 import type { DataSource } from 'typeorm';
 import { LedgerError, PaymentsFacade, ProviderError, type CreatePayoutInput, type JournalEntryInput } from '@foule/payments';
+import { LedgerService, PAYMENT_PROVIDER, type PaymentProvider } from '@foule/payments/harness';
 import { DomainError, PinoNestLogger, createLogger, loadConfig } from '@foule/shared';
 import { AppModule } from '../apps/api/src/app.module';
 
@@ -43,6 +44,9 @@ async function main(): Promise<void> {
   );
   await app.init();
   const payments = app.get(PaymentsFacade);
+  // Raw entries and balances are the ledger's own, below the facade's named movements.
+  const ledger = app.get(LedgerService);
+  const provider = app.get<PaymentProvider>(PAYMENT_PROVIDER);
   const dataSource = app.get<DataSource>(getDataSourceToken());
 
   /** One idempotent money mutation whose effect is a journal entry (so tests can count effects). */
@@ -58,7 +62,7 @@ async function main(): Promise<void> {
     payments.runIdempotent({ profileId: args.profileId, operation: args.operation, key: args.key, request: args.request }, async (run) => {
       await sleep(args.delayMs ?? 0);
       return dataSource.transaction(async (manager) => {
-        const entryId = await payments.postJournalEntry(manager, args.entry);
+        const entryId = await ledger.append(manager, args.entry);
         if (args.outcome === 'domain-error') throw new DomainError('CONFLICT', `refused after entry ${entryId}`);
         if (args.outcome === 'unexpected-error') throw new Error('the work failed unexpectedly');
         if (args.outcome === 'complete-in-transaction') await run.complete(manager, { entryId, completedInTransaction: true });
@@ -67,28 +71,28 @@ async function main(): Promise<void> {
     });
 
   const operations: Record<string, Operation> = {
-    providerName: async () => payments.providerName,
+    providerName: async () => provider.name,
     saveCard: (args) => payments.saveCard(args),
     chargeNow: (args) => payments.chargeNow(args),
     chargeSavedCard: (args) => payments.chargeSavedCard(args),
     refund: (args) => payments.refund(args),
-    accountBalance: (args: { account: string; currency: string }) => payments.accountBalance(args.account, args.currency),
+    accountBalance: (args: { account: string; currency: string }) => ledger.balance(args.account, args.currency),
     payoutsEnabled: (args: { profileId: string }) => payments.payoutsEnabled(args.profileId),
-    postJournalEntry: (args: { entry: JournalEntryInput }) => dataSource.transaction((manager) => payments.postJournalEntry(manager, args.entry)),
+    postJournalEntry: (args: { entry: JournalEntryInput }) => dataSource.transaction((manager) => ledger.append(manager, args.entry)),
     /** Each entry in its own transaction, all at once: what concurrent callers do. */
     postJournalEntriesConcurrently: (args: { entries: JournalEntryInput[] }) =>
-      Promise.all(args.entries.map((entry) => settle(dataSource.transaction((manager) => payments.postJournalEntry(manager, entry))))),
+      Promise.all(args.entries.map((entry) => settle(dataSource.transaction((manager) => ledger.append(manager, entry))))),
     /** Each entry in its own transaction, one after the other. */
     postJournalEntriesInOrder: async (args: { entries: JournalEntryInput[] }) => {
       const results = [];
-      for (const entry of args.entries) results.push(await settle(dataSource.transaction((manager) => payments.postJournalEntry(manager, entry))));
+      for (const entry of args.entries) results.push(await settle(dataSource.transaction((manager) => ledger.append(manager, entry))));
       return results;
     },
-    postJournalEntryOutsideTransaction: (args: { entry: JournalEntryInput }) => payments.postJournalEntry(dataSource.manager, args.entry),
+    postJournalEntryOutsideTransaction: (args: { entry: JournalEntryInput }) => ledger.append(dataSource.manager, args.entry),
     /** A payout as a module makes one: in its transaction, after crediting what is owed. */
     createPayout: (args: { before?: JournalEntryInput[]; payout: CreatePayoutInput }) =>
       dataSource.transaction(async (manager) => {
-        for (const entry of args.before ?? []) await payments.postJournalEntry(manager, entry);
+        for (const entry of args.before ?? []) await ledger.append(manager, entry);
         return payments.createPayout(manager, args.payout);
       }),
     idempotentEntry,

@@ -59,6 +59,9 @@ async function exitOf(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 }
 
+// Each test starts and stops the api (and PostgreSQL) several times: minutes on a loaded machine.
+jest.setTimeout(240_000);
+
 describe('booting Foule on embedded PostgreSQL', () => {
   let dataDir: string;
 
@@ -153,11 +156,21 @@ describe('booting Foule on embedded PostgreSQL', () => {
     expect(await exitOf(api.child)).toBe(0);
   });
 
-  it('reports not ready (503) while its database is down, and stays alive (/health 200)', async () => {
+  it('reports not ready (503) while its database is down, and stays alive (/health 200); a signed-in request is told to retry (503), not a 500', async () => {
     const port = await freePort();
     const own = mkdtempSync(path.join(os.tmpdir(), 'foule-ready-'));
+    const graphql = (query: string, variables: object = {}, token?: string) =>
+      fetch(`http://127.0.0.1:${port}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify({ query, variables }),
+      });
     try {
       const api = await startApi(embeddedEnv(own, port));
+      const signedUp = await graphql('mutation ($input: SignUpInput!) { signUp(input: $input) { accessToken } }', {
+        input: { email: 'down@foule.test', password: 'correct horse battery', handle: 'down', displayName: 'Down' },
+      });
+      const { accessToken } = ((await signedUp.json()) as { data: { signUp: { accessToken: string } } }).data.signUp;
       const postmaster = postmasterPid(own)!;
       process.kill(postmaster, 'SIGKILL');
       let ready = 200;
@@ -167,6 +180,11 @@ describe('booting Foule on embedded PostgreSQL', () => {
       }
       expect(ready).toBe(503);
       expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
+      // The session cannot be checked: 503 with Retry-After and the contract's code, no driver text.
+      const refused = await graphql('{ me { id } }', {}, accessToken);
+      const body = (await refused.json()) as { errors: { message: string; extensions: { code: string } }[] };
+      expect([refused.status, refused.headers.get('retry-after'), body.errors.map((error) => error.extensions.code)]).toEqual([503, '1', ['INTERNAL_SERVER_ERROR']]);
+      expect(body.errors[0].message).toBe('The service is briefly unavailable: try again in a moment');
       api.child.kill('SIGTERM');
       await exitOf(api.child);
     } finally {

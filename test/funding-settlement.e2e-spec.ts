@@ -1,8 +1,21 @@
+import {
+  CancelCampaignDocument,
+  CancelCampaignIdDocument,
+  CancelPledgeDocument,
+  LedgerCheckDocument,
+  MyPayoutsDocument,
+  PledgeNodeDocument,
+  PledgeSettlementViewDocument,
+  ProfileCampaignsBackedDocument,
+  RefundPledgeDocument,
+  RefundPledgeStatusDocument,
+  RetryPledgePaymentDocument,
+  UpdatePledgeIdDocument,
+} from './documents/graphql';
 import { createTestApp, type TestApp } from './support/test-app';
 import { errorCode, signUp, signUpAdmin, type SignedUpProfile } from './support/fixtures';
 import {
   FUNDING_TEST_ENV,
-  PLEDGE_FIELDS,
   campaignState,
   escrowBalance,
   liveCampaign,
@@ -14,11 +27,12 @@ import {
   subscribeToProgress,
   waitForStatus,
 } from './support/funding-fixtures';
+import { finishedJobs } from './support/jobs';
 import { eventually, expectLedgerSound } from './support/payments-fixtures';
 
 const RETRY_WINDOW_SECONDS = 8;
 const PAYOUT_DELAY_SECONDS = 1;
-const RETRY = `mutation($id: ID!, $pm: String!) { retryPledgePayment(id: $id, paymentMethodId: $pm) { ${PLEDGE_FIELDS} } }`;
+const RETRY = RetryPledgePaymentDocument;
 
 /**
  * Settlement at the deadline with short durations: success (every pending pledge charged
@@ -41,7 +55,7 @@ describe('funding: settlement at the deadline, retries, payouts, flexible fundin
   afterAll(() => app?.close());
   afterEach(async () => {
     await expectLedgerSound(app);
-    const check = ok(await app.gql(`{ ledgerCheck { balanced } }`, {}, admin.token), 'ledgerCheck');
+    const check = ok(await app.gql(LedgerCheckDocument, {}, admin.token), 'ledgerCheck');
     expect(check.balanced).toBe(true);
   });
 
@@ -74,9 +88,9 @@ describe('funding: settlement at the deadline, retries, payouts, flexible fundin
       ['LIVE', 4500, 2],
       ['LIVE', 6000, 3],
     ]);
-    expect(new Date(state.endedAt).getTime()).toBe(new Date(state.deadline).getTime());
+    expect(new Date(state.endedAt!).getTime()).toBe(new Date(state.deadline).getTime());
     for (const made of pledges) {
-      const view = ok(await app.gql(`query($id: ID!) { node(id: $id) { ... on Pledge { status collectedAt failureReason } } }`, { id: made.id }, creator.token), 'node');
+      const view = ok(await app.gql(PledgeSettlementViewDocument, { id: made.id }, creator.token), 'node');
       expect(view).toMatchObject({ status: 'COLLECTED', failureReason: null, collectedAt: expect.any(String) });
       expect(await sandboxCharges(app, made.id)).toEqual([{ idempotency_key: `pledge:${made.id}:charge:1`, operation: 'chargeOffSession', status: 'succeeded' }]);
       expect(await entriesOf(made.id)).toEqual(['pledge.collected']);
@@ -85,19 +99,19 @@ describe('funding: settlement at the deadline, retries, payouts, flexible fundin
     // The payout: once, after the delay, for what was collected, minus PLATFORM_FEE_BPS (5%).
     const [payout] = await eventually(async () => ((await payoutsOf(campaign.id)).length ? payoutsOf(campaign.id) : null), 20_000, 'the payout');
     expect(payout).toMatchObject({ amount: 5700, currency: 'EUR', idempotency_key: `campaign:${campaign.id}:payout:1`, recipient_profile_id: creator.id });
-    expect(new Date(payout.created_at).getTime()).toBeGreaterThanOrEqual(new Date(state.endedAt).getTime() + PAYOUT_DELAY_SECONDS * 1000);
+    expect(new Date(payout.created_at).getTime()).toBeGreaterThanOrEqual(new Date(state.endedAt!).getTime() + PAYOUT_DELAY_SECONDS * 1000);
     expect(await entriesOf(campaign.id)).toEqual(['campaign.payout']);
     expect(await escrowBalance(app, campaign.id)).toBe(0);
     expect((await balance('platform:fees')) - feesBefore).toBe(300);
     await eventually(async () => (await app.sql(`SELECT 1 FROM payments.payouts WHERE source_id = $1 AND status = 'PAID'`, [campaign.id]))[0], 20_000, 'the payout to be paid');
-    const myPayouts = ok(await app.gql(`{ myPayouts { edges { node { amount { amount } status sourceId } } } }`, {}, creator.token), 'myPayouts');
+    const myPayouts = ok(await app.gql(MyPayoutsDocument, {}, creator.token), 'myPayouts');
     expect(myPayouts.edges).toEqual([{ node: { amount: { amount: 5700 }, status: 'PAID', sourceId: campaign.id } }]);
     // Nothing changes a settled campaign's pledges any more.
-    const late = await app.gql(`mutation($id: ID!) { cancelPledge(id: $id) { id } }`, { id: pledges[0].id }, backers[0].token);
+    const late = await app.gql(CancelPledgeDocument, { id: pledges[0].id }, backers[0].token);
     expect(errorCode(late)).toBe('CONFLICT');
-    expect(errorCode(await app.gql(`mutation($id: ID!) { cancelCampaign(id: $id) { id } }`, { id: campaign.id }, creator.token))).toBe('CONFLICT');
+    expect(errorCode(await app.gql(CancelCampaignIdDocument, { id: campaign.id }, creator.token))).toBe('CONFLICT');
     // The job ran again (a duplicate delivery) finds nothing to do.
-    const stats = ok(await app.gql(`query($id: ID!) { node(id: $id) { ... on Profile { stats { campaignsBacked } } } }`, { id: backers[0].id }), 'node');
+    const stats = ok(await app.gql(ProfileCampaignsBackedDocument, { id: backers[0].id }), 'node');
     expect(stats.stats.campaignsBacked).toBe(1);
   });
 
@@ -115,8 +129,8 @@ describe('funding: settlement at the deadline, retries, payouts, flexible fundin
       expect(await sandboxCharges(app, pledgeMade.id)).toEqual([]);
       expect(await entriesOf(pledgeMade.id)).toEqual([]);
     }
-    // Give the payout job time it would have had: nothing is paid.
-    await new Promise((resolve) => setTimeout(resolve, (PAYOUT_DELAY_SECONDS + 1) * 1000));
+    // A failed campaign queues no payout job, so nothing is paid.
+    expect(await finishedJobs(app, 'funding.pay-out-campaign', campaign.id)).toEqual([]);
     expect(await payoutsOf(campaign.id)).toEqual([]);
     expect(await escrowBalance(app, campaign.id)).toBe(0);
   });
@@ -130,7 +144,7 @@ describe('funding: settlement at the deadline, retries, payouts, flexible fundin
     const authentication = ok(await pledge(app, needs3ds, { campaignId: campaign.id, amount: 2000, paymentMethodId: 'pm_card_authenticationRequired' }), 'pledge');
     await waitForStatus(app, campaign.id, 'SUCCESSFUL');
 
-    const view = async (id: string, token: string) => ok(await app.gql(`query($id: ID!) { node(id: $id) { ... on Pledge { ${PLEDGE_FIELDS} } } }`, { id }, token), 'node');
+    const view = async (id: string, token: string) => ok(await app.gql(PledgeNodeDocument, { id }, token), 'node');
     expect(await view(declined.id, failing.token)).toMatchObject({ status: 'PAYMENT_FAILED', failureReason: 'Your card was declined. (card_declined)', collectedAt: null });
     expect((await view(authentication.id, needs3ds.token)).failureReason).toMatch(/authentication_required/);
     expect(await campaignState(app, campaign.id)).toMatchObject({ pledged: { amount: 6000 }, collected: { amount: 3000 }, backersCount: 3 });
@@ -172,7 +186,7 @@ describe('funding: settlement at the deadline, retries, payouts, flexible fundin
     const [row] = await app.sql(`SELECT paid_out_amount::int, payouts_made FROM funding.campaigns WHERE id = $1`, [campaign.id]);
     expect(row).toEqual({ paid_out_amount: 6000, payouts_made: 3 });
     // Money already paid out is not refunded: CONFLICT, saying why.
-    const refund = await app.gql(`mutation($id: ID!) { refundPledge(id: $id) { status } }`, { id: paid.id }, admin.token);
+    const refund = await app.gql(RefundPledgeStatusDocument, { id: paid.id }, admin.token);
     expect(errorCode(refund)).toBe('CONFLICT');
     expect(refund.errors![0].message).toMatch(/already paid out.*clawback/);
   });
@@ -183,7 +197,7 @@ describe('funding: settlement at the deadline, retries, payouts, flexible fundin
     const campaign = await liveCampaign(app, creator, { goal: 1000, deadlineSeconds: 3 });
     const made = ok(await pledge(app, failing, { campaignId: campaign.id, amount: 1000, paymentMethodId: 'pm_card_chargeCustomerFail' }), 'pledge');
     await waitForStatus(app, campaign.id, 'SUCCESSFUL');
-    await new Promise((resolve) => setTimeout(resolve, (PAYOUT_DELAY_SECONDS + 1.5) * 1000));
+    expect(await finishedJobs(app, 'funding.pay-out-campaign', campaign.id)).toEqual(['completed']);
     expect(await payoutsOf(campaign.id)).toEqual([]);
     expect(ok(await app.gql(RETRY, { id: made.id, pm: 'pm_card_visa' }, failing.token), 'retryPledgePayment').status).toBe('COLLECTED');
     await eventually(async () => (await payoutsOf(campaign.id)).length === 1, 20_000, 'the payout of the fixed pledge');
@@ -230,9 +244,9 @@ describe('funding: settlement at the deadline, retries, payouts, flexible fundin
       expect(declined.errors![0].extensions.declineCode).toBe('card_declined');
     }
     expect(await app.sql(`SELECT id FROM funding.pledges WHERE backer_id = $1`, [declinedBacker.id])).toEqual([]);
-    const change = await app.gql(`mutation($id: ID!) { updatePledge(id: $id, input: { amount: 5000 }) { id } }`, { id: made.id }, first.token);
+    const change = await app.gql(UpdatePledgeIdDocument, { id: made.id, input: { amount: 5000 } }, first.token);
     expect(errorCode(change)).toBe('CONFLICT');
-    expect(errorCode(await app.gql(`mutation($id: ID!) { cancelPledge(id: $id) { id } }`, { id: made.id }, first.token))).toBe('CONFLICT');
+    expect(errorCode(await app.gql(CancelPledgeDocument, { id: made.id }, first.token))).toBe('CONFLICT');
     expect(await campaignState(app, campaign.id)).toMatchObject({ pledged: { amount: 3000 }, collected: { amount: 3000 }, backersCount: 2 });
 
     await waitForStatus(app, campaign.id, 'SUCCESSFUL');
@@ -251,11 +265,11 @@ describe('funding: settlement at the deadline, retries, payouts, flexible fundin
     const campaign = await liveCampaign(app, creator, { fundingModel: 'FLEXIBLE', goal: 100_000, deadlineSeconds: 600 });
     const a = ok(await pledge(app, first, { campaignId: campaign.id, amount: 2000 }), 'pledge');
     const b = ok(await pledge(app, second, { campaignId: campaign.id, amount: 500 }), 'pledge');
-    const REFUND = `mutation($id: ID!) { refundPledge(id: $id) { id status } }`;
+    const REFUND = RefundPledgeDocument;
     expect(errorCode(await app.gql(REFUND, { id: a.id }, first.token))).toBe('FORBIDDEN');
     expect(errorCode(await app.gql(REFUND, { id: a.id }, creator.token))).toBe('FORBIDDEN');
     // A flexible campaign that holds backers' money is not canceled until they are refunded.
-    const cancel = await app.gql(`mutation($id: ID!) { cancelCampaign(id: $id) { status } }`, { id: campaign.id }, creator.token);
+    const cancel = await app.gql(CancelCampaignDocument, { id: campaign.id }, creator.token);
     expect(errorCode(cancel)).toBe('CONFLICT');
     expect(cancel.errors![0].message).toMatch(/refundPledge/);
 
@@ -270,7 +284,7 @@ describe('funding: settlement at the deadline, retries, payouts, flexible fundin
     expect(twice.errors![0].message).toMatch(/Cannot refund a REFUNDED pledge/);
 
     ok(await app.gql(REFUND, { id: b.id }, admin.token), 'refundPledge');
-    expect(ok(await app.gql(`mutation($id: ID!) { cancelCampaign(id: $id) { status } }`, { id: campaign.id }, creator.token), 'cancelCampaign').status).toBe('CANCELED');
+    expect(ok(await app.gql(CancelCampaignDocument, { id: campaign.id }, creator.token), 'cancelCampaign').status).toBe('CANCELED');
     expect(await escrowBalance(app, campaign.id)).toBe(0);
   });
 });

@@ -1,3 +1,4 @@
+import { ConnectPayoutAccountDocument, LedgerCheckDocument } from './documents/graphql';
 import { createTestApp, type TestApp } from './support/test-app';
 import { signUp, signUpAdmin } from './support/fixtures';
 import { startPaymentsHarness, type PaymentsHarness } from './support/payments-harness';
@@ -23,7 +24,7 @@ describe('payments: crash safety of payout transfers', () => {
 
   async function payout(amount: number) {
     const creator = await signUp(app);
-    await app.gql(`mutation { connectPayoutAccount(country: "FR") { id } }`, {}, creator.token);
+    await app.gql(ConnectPayoutAccountDocument, { country: 'FR' }, creator.token);
     const { payoutId } = await harness.ok('createPayout', {
       before: [move('test.earned', 'cmp_crash', 'external:stripe', `profile:${creator.id}:payable`, amount)],
       payout: { recipientProfileId: creator.id, money: { amount, currency: 'EUR' }, sourceId: 'cmp_crash', idempotencyKey: `payout:${creator.id}` },
@@ -69,7 +70,7 @@ describe('payments: crash safety of payout transfers', () => {
     expect(await harness.ok('accountBalance', { account: `payout:${payoutId}`, currency: 'EUR' })).toBe(0);
     expect(await harness.ok('accountBalance', { account: `profile:${creator.id}:payable`, currency: 'EUR' })).toBe(0);
     const admin = await signUpAdmin(app);
-    expect((await app.gql(`{ ledgerCheck { balanced } }`, {}, admin.token)).data!.ledgerCheck.balanced).toBe(true);
+    expect((await app.gql(LedgerCheckDocument, {}, admin.token)).data!.ledgerCheck.balanced).toBe(true);
     await expectLedgerSound(app);
   });
 

@@ -1,8 +1,10 @@
 import Stripe from 'stripe';
-import { startLocalStripeServer, type LocalStripeServer } from '@foule/payments/testing';
+import { startLocalStripeServer, stripeEventSample, type LocalStripeServer } from '@foule/payments/testing';
+import { ConnectPayoutAccountDocument, ConnectPayoutAccountStateDocument, MyPayoutAccountDocument, StartPaymentSetupDocument } from './documents/graphql';
 import { createTestApp, type TestApp } from './support/test-app';
 import { errorCode, signUp } from './support/fixtures';
 import { startPaymentsHarness, type PaymentsHarness } from './support/payments-harness';
+import { finishedJobs } from './support/jobs';
 import { eventually, expectLedgerSound, move } from './support/payments-fixtures';
 
 const WEBHOOK_SECRET = 'whsec_test_stripe_e2e';
@@ -34,8 +36,9 @@ describe('payments on the Stripe provider, against a local Stripe server', () =>
   });
   afterEach(() => expectLedgerSound(app));
 
-  async function webhook(type: string, object: Record<string, unknown>) {
-    const payload = JSON.stringify({ id: `evt_${Date.now()}_${Math.random()}`, object: 'event', type, created: Math.floor(Date.now() / 1000), data: { object } });
+  /** Delivers `object` (as the local Stripe server returned it) in Stripe's sample event, signed. */
+  async function webhook(type: string, object: object) {
+    const payload = JSON.stringify(stripeEventSample(type, object));
     const response = await fetch(`${app.baseUrl}/webhooks/stripe`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'stripe-signature': Stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET }) },
@@ -46,7 +49,7 @@ describe('payments on the Stripe provider, against a local Stripe server', () =>
 
   it('startPaymentSetup answers a Stripe SetupIntent secret and the publishable key', async () => {
     const backer = await signUp(app);
-    const result = await app.gql(`mutation { startPaymentSetup { provider clientSecret publishableKey } }`, {}, backer.token);
+    const result = await app.gql(StartPaymentSetupDocument, {}, backer.token);
     expect(result.data!.startPaymentSetup).toEqual({ provider: 'stripe', clientSecret: expect.stringMatching(/^seti_\w+_secret_\w+$/), publishableKey: 'pk_test_foule_e2e' });
     expect(stripe.requestsTo('POST', '/v1/customers')).toHaveLength(1);
     expect(await harness.ok('providerName')).toBe('stripe');
@@ -75,18 +78,19 @@ describe('payments on the Stripe provider, against a local Stripe server', () =>
 
   it('a payout waits for Connect onboarding, and account.updated releases it to one transfer', async () => {
     const creator = await signUp(app);
-    const connected = await app.gql(`mutation { connectPayoutAccount(country: "FR") { provider country payoutsEnabled onboardingUrl } }`, {}, creator.token);
+    const connected = await app.gql(ConnectPayoutAccountStateDocument, { country: 'FR' }, creator.token);
     expect(connected.data!.connectPayoutAccount).toEqual({ provider: 'stripe', country: 'FR', payoutsEnabled: false, onboardingUrl: expect.stringMatching(/^https?:\/\//) });
     const [{ provider_account_id: accountId }] = await app.sql(`SELECT provider_account_id FROM payments.payout_accounts WHERE profile_id = $1`, [creator.id]);
     const { payoutId } = await harness.ok('createPayout', {
       before: [move('test.earned', 'cmp_stripe', 'external:stripe', `profile:${creator.id}:payable`, 8_000)],
       payout: { recipientProfileId: creator.id, money: { amount: 8_000, currency: 'EUR' }, sourceId: 'cmp_stripe', idempotencyKey: `payout:${creator.id}` },
     });
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    // No transfer job is queued while the account cannot receive payouts, so no transfer is made.
+    expect(await finishedJobs(app, 'payments.payout-transfer', `payout:${payoutId}`)).toEqual([]);
     expect(stripe.requestsTo('POST', '/v1/transfers')).toHaveLength(0);
 
     const account = stripe.enablePayouts(accountId);
-    expect(await webhook('account.updated', account as unknown as Record<string, unknown>)).toBe(200);
+    expect(await webhook('account.updated', account)).toBe(200);
     const paid = await eventually(async () => (await app.sql(`SELECT transfer_id FROM payments.payouts WHERE id = $1 AND status = 'PAID'`, [payoutId]))[0]);
     const transfers = [...stripe.state.transfers.values()];
     expect(transfers).toHaveLength(1);
@@ -94,11 +98,11 @@ describe('payments on the Stripe provider, against a local Stripe server', () =>
     expect(stripe.requestsTo('POST', '/v1/transfers')[0].idempotencyKey).toBe(`payout:${payoutId}:transfer`);
 
     // Stripe then reports the transfer it made: already recorded, nothing more happens.
-    expect(await webhook('transfer.created', transfers[0] as unknown as Record<string, unknown>)).toBe(200);
+    expect(await webhook('transfer.created', transfers[0])).toBe(200);
     const kinds = await app.sql(`SELECT kind FROM payments.journal_entries WHERE reference = $1 ORDER BY id`, [payoutId]);
     expect(kinds.map((row) => row.kind)).toEqual(['payout.created', 'payout.paid']);
-    const me = await app.gql(`{ me { payoutAccount { payoutsEnabled onboardingUrl } } }`, {}, creator.token);
-    expect(me.data!.me.payoutAccount).toEqual({ payoutsEnabled: true, onboardingUrl: null });
-    expect(errorCode(await app.gql(`mutation { connectPayoutAccount(country: "DE") { id } }`, {}, creator.token))).toBe('CONFLICT');
+    const me = await app.gql(MyPayoutAccountDocument, {}, creator.token);
+    expect(me.data!.me!.payoutAccount).toEqual({ payoutsEnabled: true, onboardingUrl: null });
+    expect(errorCode(await app.gql(ConnectPayoutAccountDocument, { country: 'DE' }, creator.token))).toBe('CONFLICT');
   });
 });

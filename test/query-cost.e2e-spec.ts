@@ -2,23 +2,10 @@
  * No resolver issues a query per parent: a page of a list costs the same number of SQL
  * statements whether it holds 2 items or 12, nested fields included (DataLoaders batch them).
  */
+import { CampaignPageDocument, PostCampaignUpdateDocument } from './documents/graphql';
 import { createTestApp, type TestApp } from './support/test-app';
 import { signUp } from './support/fixtures';
 import { FUNDING_TEST_ENV, liveCampaign, ok, pledge, signUpCreator } from './support/funding-fixtures';
-
-const CAMPAIGN_PAGE = `query($first: Int!) {
-  campaigns(first: $first) {
-    totalCount
-    edges { node {
-      id title status percentFunded backersCount viewerPledge { id status }
-      pledged { amount } collected { amount } goal { formatted }
-      creator { handle followersCount viewerIsFollowing stats { campaignsCreated campaignsBacked } }
-      rewardTiers { id title remaining backersCount minimum { amount } }
-      stretchGoals { title reached }
-      updates(first: 5) { totalCount edges { node { title body author { handle } } } }
-    } }
-  }
-}`;
 
 describe('query cost', () => {
   let app: TestApp;
@@ -31,11 +18,7 @@ describe('query cost', () => {
       const campaign = await liveCampaign(app, creator, { tiers: [{ minimum: 500, limit: 10 }, { minimum: 2000 }] });
       ok(await pledge(app, backer, { campaignId: campaign.id, amount: 900, tierId: campaign.tiers[0].id }), 'pledge');
       ok(
-        await app.gql(
-          `mutation($id: ID!) { postCampaignUpdate(campaignId: $id, input: { title: "News", body: "Shipping soon" }) { id } }`,
-          { id: campaign.id },
-          creator.token,
-        ),
+        await app.gql(PostCampaignUpdateDocument, { id: campaign.id, input: { title: 'News', body: 'Shipping soon' } }, creator.token),
         'postCampaignUpdate',
       );
     }
@@ -44,8 +27,8 @@ describe('query cost', () => {
 
   it('answers a campaigns page in a constant number of SQL statements, whatever its size', async () => {
     const viewer = await signUp(app);
-    const small = await app.gql(CAMPAIGN_PAGE, { first: 2 }, viewer.token);
-    const large = await app.gql(CAMPAIGN_PAGE, { first: 12 }, viewer.token);
+    const small = await app.gql(CampaignPageDocument, { first: 2 }, viewer.token);
+    const large = await app.gql(CampaignPageDocument, { first: 12 }, viewer.token);
     expect(small.errors).toBeUndefined();
     expect(large.errors).toBeUndefined();
     expect(large.data!.campaigns.edges).toHaveLength(12);

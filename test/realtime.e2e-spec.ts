@@ -3,8 +3,10 @@
  * subscribers connected to another (a load balancer may put a backer and a watcher on
  * different instances). Also: the graphql-ws socket takes the bearer token from connectionParams.
  */
+import { print } from 'graphql';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
+import { CampaignProgressBackersDocument, CampaignProgressIdDocument } from './documents/graphql';
 import { createTestApp, type TestApp } from './support/test-app';
 import { signUp } from './support/fixtures';
 import { eventually } from './support/payments-fixtures';
@@ -26,7 +28,7 @@ describe('realtime across instances', () => {
     const peer = await app.startPeer();
     const creator = await signUpCreator(app);
     const campaign = await liveCampaign(app, creator, { tiers: [{ minimum: 500, limit: 5 }] });
-    const watcher = await subscribeToProgress({ baseUrl: peer.baseUrl } as TestApp, campaign.id, 'id backersCount pledged { amount }');
+    const watcher = await subscribeToProgress(peer, campaign.id, CampaignProgressBackersDocument);
     try {
       const backer = await signUp(app);
       await pledge(app, backer, { campaignId: campaign.id, amount: 700 });
@@ -47,7 +49,7 @@ describe('realtime across instances', () => {
       connectionParams: { authorization: 'Bearer not-a-token' },
     });
     const outcome = await new Promise<unknown>((resolve) => {
-      client.subscribe({ query: `subscription { campaignProgress(campaignId: "cmp_01JD0000000000000000000000") { id } }` }, {
+      client.subscribe({ query: print(CampaignProgressIdDocument), variables: { id: 'cmp_01JD0000000000000000000000' } }, {
         next: () => resolve('next'),
         error: (error) => resolve(error),
         complete: () => resolve('complete'),

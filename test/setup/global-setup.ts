@@ -1,5 +1,6 @@
 /**
- * Builds dist/ (the e2e tests run the real api as a child process), then prepares one
+ * Builds dist/ (the e2e tests run the real api as a child process) and dist-testing/ (the
+ * payments harness process, which needs the product beside it), then prepares one
  * PostgreSQL per test run: an ephemeral embedded cluster (fsync off), or DATABASE_URL's
  * server when set. A template database is migrated once (with pg-boss's schema); every test
  * file then gets its own copy (CREATE DATABASE ... TEMPLATE), so files never share state.
@@ -8,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { connect } from 'node:net';
 import path from 'node:path';
 import PgBoss from 'pg-boss';
-import { openScratchServer, runMigrations, scratchDatabaseName, type ScratchServer } from '@foule/shared';
+import { EmbeddedPostgresError, openScratchServer, runMigrations, scratchDatabaseName, type ScratchServer } from '@foule/shared';
 import { DATABASE_PARTS } from '../../apps/api/src/database-parts';
 
 declare global {
@@ -34,8 +35,17 @@ function redisAnswers(url: string): Promise<boolean> {
 }
 
 export default async function globalSetup(): Promise<void> {
-  execFileSync(process.execPath, [path.join(__dirname, '..', '..', 'scripts', 'build.mjs')], { stdio: 'inherit' });
-  const server = await openScratchServer({ databaseUrl: process.env.DATABASE_URL });
+  const build = path.join(__dirname, '..', '..', 'scripts', 'build.mjs');
+  execFileSync(process.execPath, [build], { stdio: 'inherit' });
+  execFileSync(process.execPath, [build, '--testing'], { stdio: 'inherit' });
+  const server = await openScratchServer({ databaseUrl: process.env.DATABASE_URL, notice: (message) => console.log(`\n${message}`) }).catch(
+    (error: unknown) => {
+      // One clear line (cause and fix) rather than jest's stack trace of the setup.
+      if (!(error instanceof EmbeddedPostgresError)) throw error;
+      console.error(`\n${error.message}`);
+      process.exit(1);
+    },
+  );
   const template = scratchDatabaseName('foule_template');
   const url = await server.createDatabase(template);
   await runMigrations(url, DATABASE_PARTS);

@@ -1,5 +1,6 @@
 /** Fixture builders: a signed-up profile and its tokens in one line. */
 import { randomBytes } from 'node:crypto';
+import { SignUpDocument } from '../documents/graphql';
 import type { TestApp } from './test-app';
 
 export interface SignedUpProfile {
@@ -19,10 +20,7 @@ export async function signUp(app: TestApp, overrides: Partial<{ email: string; h
   const handle = overrides.handle ?? uniqueHandle();
   const email = overrides.email ?? `${handle}@example.com`;
   const password = overrides.password ?? 'correct horse battery staple';
-  const result = await app.gql(
-    `mutation SignUp($input: SignUpInput!) { signUp(input: $input) { accessToken refreshToken profile { id handle } } }`,
-    { input: { email, handle, password, displayName: overrides.displayName ?? `Test ${handle}` } },
-  );
+  const result = await app.gql(SignUpDocument, { input: { email, handle, password, displayName: overrides.displayName ?? `Test ${handle}` } });
   if (result.errors) throw new Error(`signUp failed: ${JSON.stringify(result.errors)}`);
   const payload = result.data!.signUp;
   return { id: payload.profile.id, handle, email, password, token: payload.accessToken, refreshToken: payload.refreshToken };

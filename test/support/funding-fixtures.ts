@@ -1,37 +1,43 @@
 /** Fixture builders for the funding e2e tests: creators who can be paid, live campaigns, pledges, waiting on settlement. */
 import { randomUUID } from 'node:crypto';
 import { createClient } from 'graphql-ws';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print } from 'graphql';
 import WebSocket from 'ws';
+import {
+  AddRewardTierDocument,
+  CampaignDocument,
+  CampaignProgressDocument,
+  ConnectPayoutAccountDocument,
+  CreateCampaignDocument,
+  LaunchCampaignDocument,
+  PledgeDocument,
+  type CampaignProgressSubscription,
+} from '../documents/graphql';
 import { signUp, type SignedUpProfile } from './fixtures';
 import { eventually } from './payments-fixtures';
 import type { GraphQLResponse, TestApp } from './test-app';
 
 /** Short durations so a campaign lives seconds, not days. */
 export const FUNDING_TEST_ENV = {
-  CAMPAIGN_MIN_DURATION_SECONDS: '2',
+  CAMPAIGN_MIN_DURATION_SECONDS: '1',
   CAMPAIGN_MAX_DURATION_SECONDS: '3600',
   PAYMENT_RETRY_WINDOW_SECONDS: '3600',
   CAMPAIGN_PAYOUT_DELAY_SECONDS: '1',
 };
 
-export const CAMPAIGN_FIELDS = `id slug title status fundingModel category deadline launchedAt endedAt
-  goal { amount currency formatted } pledged { amount currency } collected { amount currency } percentFunded backersCount
-  rewardTiers { id title minimum { amount currency } limit remaining backersCount }
-  stretchGoals { id title target { amount } reached }`;
-
-export const PLEDGE_FIELDS = `id status failureReason amount { amount currency } tier { id } campaign { id } backer { id } createdAt collectedAt`;
-
 export const secondsFromNow = (seconds: number) => new Date(Date.now() + seconds * 1000).toISOString();
 
-export function ok<T = any>(result: GraphQLResponse<any>, field: string): T {
+/** The `field` of a response that must have succeeded (typed when the request sent a typed document). */
+export function ok<TData extends Record<string, any>, K extends keyof TData & string>(result: GraphQLResponse<TData>, field: K): NonNullable<TData[K]> {
   if (result.errors?.length) throw new Error(`${field} failed: ${JSON.stringify(result.errors)}`);
-  return result.data![field] as T;
+  return result.data![field];
 }
 
 /** A profile with a payout account whose payouts are enabled (the sandbox enables them at once). */
 export async function signUpCreator(app: TestApp): Promise<SignedUpProfile> {
   const creator = await signUp(app);
-  ok(await app.gql(`mutation { connectPayoutAccount(country: "FR") { id payoutsEnabled } }`, {}, creator.token), 'connectPayoutAccount');
+  ok(await app.gql(ConnectPayoutAccountDocument, { country: 'FR' }, creator.token), 'connectPayoutAccount');
   return creator;
 }
 
@@ -43,12 +49,13 @@ export interface CampaignOptions {
   fundingModel?: 'ALL_OR_NOTHING' | 'FLEXIBLE';
   deadlineSeconds?: number;
   tiers?: { title?: string; minimum: number; limit?: number | null }[];
+  pledgeOverTime?: boolean;
 }
 
 export async function createCampaign(app: TestApp, creator: SignedUpProfile, options: CampaignOptions = {}) {
   const created = ok(
     await app.gql(
-      `mutation($input: CreateCampaignInput!) { createCampaign(input: $input) { ${CAMPAIGN_FIELDS} } }`,
+      CreateCampaignDocument,
       {
         input: {
           title: options.title ?? `Lamp ${randomUUID().slice(0, 6)}`,
@@ -58,18 +65,19 @@ export async function createCampaign(app: TestApp, creator: SignedUpProfile, opt
           fundingModel: options.fundingModel ?? 'ALL_OR_NOTHING',
           goal: { amount: options.goal ?? 10_000, currency: options.currency ?? 'EUR' },
           deadline: secondsFromNow(options.deadlineSeconds ?? 600),
+          pledgeOverTime: options.pledgeOverTime,
         },
       },
       creator.token,
     ),
     'createCampaign',
   );
-  const tiers: { id: string; minimum: { amount: number } }[] = [];
+  const tiers = [];
   for (const [index, tier] of (options.tiers ?? []).entries()) {
     tiers.push(
       ok(
         await app.gql(
-          `mutation($id: ID!, $input: RewardTierInput!) { addRewardTier(campaignId: $id, input: $input) { id minimum { amount } limit remaining } }`,
+          AddRewardTierDocument,
           { id: created.id, input: { title: tier.title ?? `Tier ${index + 1}`, description: 'A reward', minimum: tier.minimum, limit: tier.limit ?? null } },
           creator.token,
         ),
@@ -83,7 +91,7 @@ export async function createCampaign(app: TestApp, creator: SignedUpProfile, opt
 /** A LIVE campaign whose deadline is `deadlineSeconds` from now. */
 export async function liveCampaign(app: TestApp, creator: SignedUpProfile, options: CampaignOptions = {}) {
   const campaign = await createCampaign(app, creator, options);
-  ok(await app.gql(`mutation($id: ID!) { launchCampaign(id: $id) { id status } }`, { id: campaign.id }, creator.token), 'launchCampaign');
+  ok(await app.gql(LaunchCampaignDocument, { id: campaign.id }, creator.token), 'launchCampaign');
   return campaign;
 }
 
@@ -93,14 +101,14 @@ export function pledge(
   input: { campaignId: string; amount: number; tierId?: string | null; paymentMethodId?: string; idempotencyKey?: string },
 ) {
   return app.gql(
-    `mutation($input: PledgeInput!) { pledge(input: $input) { ${PLEDGE_FIELDS} } }`,
+    PledgeDocument,
     { input: { paymentMethodId: 'pm_card_visa', idempotencyKey: randomUUID(), ...input } },
     backer.token,
   );
 }
 
 export async function campaignState(app: TestApp, id: string, token?: string) {
-  return ok(await app.gql(`query($id: ID!) { campaign(id: $id) { ${CAMPAIGN_FIELDS} } }`, { id }, token), 'campaign');
+  return ok(await app.gql(CampaignDocument, { id }, token), 'campaign');
 }
 
 /** Waits for the settlement job to move the campaign to `status` (and, for SUCCESSFUL, to finish charging). */
@@ -134,16 +142,25 @@ export const sandboxCharges = (app: TestApp, pledgeId: string) =>
     [`pledge:${pledgeId}:charge:%`],
   );
 
-/** A campaignProgress subscription over graphql-ws; `events` fills as the server pushes. */
-export async function subscribeToProgress(app: TestApp, campaignId: string, selection = 'id status pledged { amount } collected { amount } backersCount') {
+/** A campaignProgress subscription over graphql-ws (one of funding.graphql's subscriptions); `events` fills as the server pushes. */
+export async function subscribeToProgress<TData extends { campaignProgress: unknown } = CampaignProgressSubscription>(
+  app: Pick<TestApp, 'baseUrl'>,
+  campaignId: string,
+  document: TypedDocumentNode<TData, { id: string }> = CampaignProgressDocument as TypedDocumentNode<TData, { id: string }>,
+) {
   const client = createClient({ url: `${app.baseUrl.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0 });
-  const events: any[] = [];
+  const events: TData['campaignProgress'][] = [];
   const errors: unknown[] = [];
-  client.subscribe(
-    { query: `subscription($id: ID!) { campaignProgress(campaignId: $id) { ${selection} } }`, variables: { id: campaignId } },
-    { next: (message) => events.push(message.data?.campaignProgress ?? message), error: (error) => errors.push(error), complete: () => undefined },
+  client.subscribe<TData>(
+    { query: print(document), variables: { id: campaignId } },
+    {
+      next: (message) => (message.data ? events.push(message.data.campaignProgress) : errors.push(...(message.errors ?? []))),
+      error: (error) => errors.push(error),
+      complete: () => undefined,
+    },
   );
-  // The server registers the subscription asynchronously; give it a moment before acting.
+  // The server registers the subscription asynchronously and tells the client nothing when it has
+  // (graphql-ws acknowledges the connection, not a subscribe): give it a moment before acting.
   await new Promise((resolve) => setTimeout(resolve, 300));
   return { events, errors, close: () => client.dispose() };
 }

@@ -1,5 +1,5 @@
 /**
- * Drives scripts/payments-harness.ts (built to dist/) against a test app's database: the
+ * Drives the harness scripts (scripts/payments-harness.ts, scripts/files-harness.ts, built to dist-testing/) against a test app's database: the
  * PaymentsFacade as other modules call it, from a separate process, so concurrency and
  * crash tests go through real connections and real transactions.
  */
@@ -8,7 +8,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { TestApp } from './test-app';
 
-const SCRIPT = path.resolve(__dirname, '..', '..', 'dist', 'scripts', 'payments-harness.js');
+const SCRIPTS = path.resolve(__dirname, '..', '..', 'dist-testing', 'scripts');
 
 export interface HarnessError {
   name: string;
@@ -32,11 +32,16 @@ export interface PaymentsHarness {
   close(): Promise<void>;
 }
 
-export async function startPaymentsHarness(app: TestApp, env: Record<string, string> = {}): Promise<PaymentsHarness> {
+export function startPaymentsHarness(app: TestApp, env: Record<string, string> = {}): Promise<PaymentsHarness> {
+  return startHarness('payments-harness', app, env);
+}
+
+/** Starts `dist-testing/scripts/<script>.js`, a harness speaking this protocol, on a test app's database. */
+export async function startHarness(script: string, app: TestApp, env: Record<string, string> = {}): Promise<PaymentsHarness> {
   const processEnv: Record<string, string | undefined> = { ...process.env, ...app.env, DATABASE_URL: app.databaseUrl, ...env };
   if (!env.FOULE_FAULT) delete processEnv.FOULE_FAULT;
   delete processEnv.FOULE_TEST_TEMPLATE;
-  const child: ChildProcess = spawn(process.execPath, ['--enable-source-maps', SCRIPT], { env: processEnv, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, ['--enable-source-maps', path.join(SCRIPTS, `${script}.js`)], { env: processEnv, stdio: ['pipe', 'pipe', 'pipe'] });
   let output = '';
   child.stderr!.on('data', (chunk) => (output += chunk));
   const waiting = new Map<number, (outcome: Settled) => void>();
@@ -55,7 +60,7 @@ export async function startPaymentsHarness(app: TestApp, env: Record<string, str
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   const startup = await Promise.race([ready.then(() => 'ready' as const), exited.then(() => 'exited' as const)]);
-  if (startup === 'exited') throw new Error(`The payments harness exited before it was ready:\n${output}`);
+  if (startup === 'exited') throw new Error(`The ${script} exited before it was ready:\n${output}`);
 
   const call = <T>(op: string, args?: unknown) =>
     new Promise<Settled<T>>((resolve) => {

@@ -4,7 +4,10 @@ import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
+import { AnalyticsModule } from '@foule/analytics';
 import { CommunityModule } from '@foule/community';
+import { ContestModule } from '@foule/contest';
+import { FilesModule } from '@foule/files';
 import { FundingModule } from '@foule/funding';
 import { PaymentsModule } from '@foule/payments';
 import {
@@ -12,15 +15,18 @@ import {
   AccessTokenService,
   ConfigModule,
   CoreModule,
-  DomainErrorFilter,
+  HttpErrorFilter,
   InputValidationPipe,
   JobsModule,
   QueryLog,
+  RATE_LIMITER,
   SLOW_QUERY_MS,
   ViewerContext,
   ViewerDirectory,
   dataSourceOptions,
+  guardFieldResolvers,
   type AppConfig,
+  type RateLimiter,
 } from '@foule/shared';
 import { DATABASE_PARTS } from './database-parts';
 import { graphqlOptions } from './graphql-options';
@@ -36,7 +42,7 @@ export interface AppOptions {
 }
 
 /** The feature modules, in one list for the app and the access audit. */
-export const FEATURE_MODULES = [CommunityModule, PaymentsModule, FundingModule];
+export const FEATURE_MODULES = [CommunityModule, PaymentsModule, FundingModule, FilesModule, ContestModule, AnalyticsModule];
 
 @Module({})
 export class AppModule {
@@ -63,9 +69,13 @@ export class AppModule {
               GraphQLModule.forRootAsync<ApolloDriverConfig>({
                 driver: ApolloDriver,
                 imports: [CommunityModule],
-                inject: [AccessTokenService, ViewerDirectory],
-                useFactory: (tokens: AccessTokenService, directory: ViewerDirectory) =>
-                  graphqlOptions(config, new ViewerContext(tokens, directory), logger),
+                inject: [AccessTokenService, ViewerDirectory, RATE_LIMITER],
+                useFactory: (tokens: AccessTokenService, directory: ViewerDirectory, limiter: RateLimiter) => {
+                  // Field resolvers run without Nest's per-field guard (graphql-options.ts): those
+                  // with a rule other than @Public() get it as a field middleware instead.
+                  guardFieldResolvers([CoreModule, ...FEATURE_MODULES]);
+                  return graphqlOptions(config, new ViewerContext(tokens, directory), logger, limiter);
+                },
               }),
             ]
           : []),
@@ -75,7 +85,7 @@ export class AppModule {
       providers: [
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_PIPE, useClass: InputValidationPipe },
-        { provide: APP_FILTER, useClass: DomainErrorFilter },
+        { provide: APP_FILTER, useClass: HttpErrorFilter },
       ],
     };
   }

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { Public } from '@foule/shared';
+import { lifecycle } from './lifecycle';
 
 @Public()
 @Controller()
@@ -18,9 +19,13 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** 200 when the database answers and every migration is applied; 503 otherwise. */
+  /** 200 when the database answers and every migration is applied; 503 otherwise, and from the first moment of a shutdown. */
   @Get('ready')
   async ready(@Res({ passthrough: true }) response: Response) {
+    if (lifecycle.draining) {
+      response.status(503);
+      return { status: 'shutting down' };
+    }
     try {
       await this.dataSource.query('SELECT 1');
       if (!this.migrationsApplied) this.migrationsApplied = !(await this.dataSource.showMigrations());

@@ -2,8 +2,9 @@ import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import { createLogger } from '@foule/shared';
 import { DataSource } from 'typeorm';
-import { createApi, loadConfigOrExit, openDatabase, stopOnSignals } from './bootstrap';
+import { createApi, loadConfigOrExit, migrationUrlOf, openDatabase, stopOnSignals } from './bootstrap';
 import { seedDemoCrowd } from './demo-seed';
+import { drainAndClose } from './lifecycle';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
@@ -11,11 +12,17 @@ async function main(): Promise<void> {
   const database = await openDatabase(config, logger);
   let app: INestApplication | undefined;
   try {
-    app = await createApi({ config, logger, databaseUrl: database.url });
-    stopOnSignals(async () => {
-      await app?.close();
-      await database.stop();
-    }, logger);
+    app = await createApi({ config, logger, databaseUrl: database.url, migrationUrl: migrationUrlOf(config, database) });
+    const api = app;
+    // Drain first (requests in flight, sockets, jobs), then the pools, then the database.
+    stopOnSignals(
+      async () => {
+        await drainAndClose(api, api.getHttpServer(), config.shutdownDrainSeconds, logger);
+        await database.stop();
+      },
+      logger,
+      config.shutdownDrainSeconds,
+    );
     await app.listen(config.port);
     if (config.seedDemo && database.embedded) {
       const dataSource = app.get(DataSource);

@@ -5,7 +5,8 @@
 import 'reflect-metadata';
 import type { INestApplicationContext } from '@nestjs/common';
 import { createLogger } from '@foule/shared';
-import { createWorker, loadConfigOrExit, openDatabase, stopOnSignals } from '../../api/src/bootstrap';
+import { createWorker, loadConfigOrExit, migrationUrlOf, openDatabase, stopOnSignals } from '../../api/src/bootstrap';
+import { drainAndClose } from '../../api/src/lifecycle';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
@@ -13,11 +14,17 @@ async function main(): Promise<void> {
   const database = await openDatabase(config, logger);
   let worker: INestApplicationContext | undefined;
   try {
-    worker = await createWorker({ config, logger, databaseUrl: database.url });
-    stopOnSignals(async () => {
-      await worker?.close();
-      await database.stop();
-    }, logger);
+    worker = await createWorker({ config, logger, databaseUrl: database.url, migrationUrl: migrationUrlOf(config, database) });
+    const running = worker;
+    // Running jobs reach their safe point first, then the pools close.
+    stopOnSignals(
+      async () => {
+        await drainAndClose(running, undefined, config.shutdownDrainSeconds, logger);
+        await database.stop();
+      },
+      logger,
+      config.shutdownDrainSeconds,
+    );
     await worker.init();
     logger.info('Foule worker is processing jobs');
   } catch (error) {

@@ -3,7 +3,7 @@ import { Field, ID, InputType, Int } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsOptional, IsString, ValidateNested } from 'class-validator';
 import { MoneyInput, SafeIntScalar, TextRule } from '@foule/shared';
-import { CampaignStatusEnum, FundingModelEnum } from './funding.models';
+import { CampaignStatusEnum, FundingModelEnum, PaymentPlanEnum } from './funding.models';
 
 @InputType('CreateCampaignInput')
 export class CreateCampaignInput {
@@ -33,6 +33,17 @@ export class CreateCampaignInput {
 
   @Field({ description: 'between the configured minimum and maximum duration after launch' })
   deadline: Date;
+
+  @Field(() => Boolean, { nullable: true, defaultValue: false })
+  @IsOptional()
+  @IsBoolean()
+  pledgeOverTime?: boolean | null;
+
+  @Field(() => SafeIntScalar, { nullable: true, description: "in the campaign's currency; 0 or null: any amount" })
+  pledgeOverTimeMinimum?: number | null;
+
+  @Field(() => Int, { nullable: true, description: '0-60: days of late pledges after a successful end; 0 or null: none' })
+  latePledgeDays?: number | null;
 }
 
 @InputType('UpdateCampaignInput')
@@ -62,6 +73,17 @@ export class UpdateCampaignInput {
   @Field(() => Date, { nullable: true, description: 'DRAFT only' })
   @IsOptional()
   deadline?: Date | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'DRAFT only' })
+  @IsOptional()
+  @IsBoolean()
+  pledgeOverTime?: boolean | null;
+
+  @Field(() => SafeIntScalar, { nullable: true, description: 'DRAFT only' })
+  pledgeOverTimeMinimum?: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'DRAFT or LIVE' })
+  latePledgeDays?: number | null;
 }
 
 @InputType('RewardTierInput')
@@ -82,6 +104,49 @@ export class RewardTierInput {
 
   @Field(() => Date, { nullable: true })
   estimatedDelivery?: Date | null;
+
+  @Field(() => Boolean, { nullable: true, defaultValue: false, description: 'listed and pledgeable only for the creator, collaborators, admins and profiles that revealed the secret rewards' })
+  @IsOptional()
+  @IsBoolean()
+  secret?: boolean | null;
+
+  @Field(() => SafeIntScalar, { nullable: true, description: 'what a late pledge on this tier must cover (at least minimum); null: minimum' })
+  latePledgeMinimum?: number | null;
+}
+
+@InputType('AddOnInput')
+export class AddOnInput {
+  @Field()
+  @TextRule({ min: 1, max: 120 })
+  title: string;
+
+  @Field()
+  @TextRule({ max: 5_000 })
+  description: string;
+
+  @Field(() => SafeIntScalar, { description: "per unit, in the campaign's currency" })
+  price: number;
+
+  @Field(() => Int, { nullable: true, description: 'null: unlimited' })
+  limit?: number | null;
+
+  @Field(() => Int, { nullable: true, defaultValue: 10 })
+  maxPerPledge?: number | null;
+
+  @Field(() => [ID], { nullable: true, description: 'the tiers it may be added to; empty or null: any pledge' })
+  @IsOptional()
+  @IsString({ each: true })
+  tierIds?: string[] | null;
+}
+
+@InputType('PledgeAddOnInput')
+export class PledgeAddOnInput {
+  @Field(() => ID)
+  @IsString()
+  addOnId: string;
+
+  @Field(() => Int)
+  quantity: number;
 }
 
 @InputType('StretchGoalInput')
@@ -119,6 +184,19 @@ export class PledgeInput {
   @Field()
   @TextRule({ min: 1, max: 255, notBlank: false })
   idempotencyKey: string;
+
+  @Field(() => [PledgeAddOnInput], { nullable: true, description: "the amount must cover the tier's minimum plus every add-on unit" })
+  @IsOptional()
+  @ValidateNested({ each: true })
+  @Type(() => PledgeAddOnInput)
+  addOns?: PledgeAddOnInput[] | null;
+
+  @Field(() => PaymentPlanEnum, {
+    nullable: true,
+    defaultValue: 'PAY_IN_FULL',
+    description: 'PLEDGE_OVER_TIME only where the campaign offers it and the amount is at least pledgeOverTimeMinimum',
+  })
+  paymentPlan?: 'PAY_IN_FULL' | 'PLEDGE_OVER_TIME' | null;
 }
 
 @InputType('UpdatePledgeInput')
@@ -134,6 +212,12 @@ export class UpdatePledgeInput {
   @Field(() => String, { nullable: true })
   @TextRule({ min: 1, max: 255, notBlank: false, optional: true })
   paymentMethodId?: string | null;
+
+  @Field(() => [PledgeAddOnInput], { nullable: true, description: "replaces the pledge's add-ons; while the campaign is LIVE" })
+  @IsOptional()
+  @ValidateNested({ each: true })
+  @Type(() => PledgeAddOnInput)
+  addOns?: PledgeAddOnInput[] | null;
 }
 
 @InputType('CampaignUpdateInput')
@@ -169,4 +253,9 @@ export class CampaignFilter {
   @Field(() => String, { nullable: true, description: 'words of the title, case-insensitive' })
   @TextRule({ max: 100, optional: true })
   search?: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'true: published prelaunch pages (DRAFT with prelaunchAt)' })
+  @IsOptional()
+  @IsBoolean()
+  prelaunch?: boolean | null;
 }

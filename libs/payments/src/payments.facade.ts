@@ -3,12 +3,28 @@ import type { EntityManager } from 'typeorm';
 import { DomainError, assertPositiveAmount, normalizeCurrency, type Money } from '@foule/shared';
 import { ChargeRecordsService } from './charges/charge-records.service';
 import { CustomerService } from './customers/customer.service';
-import type { PaymentEventListener } from './events/payment-event';
-import { PaymentEvents } from './events/payment-events';
-import { IdempotencyService, type IdempotentRequest, type IdempotentRun } from './idempotency/idempotency.service';
-import type { JournalEntryInput } from './ledger/ledger-rules';
+import { IdempotencyService, type IdempotentRequest, type IdempotentRun, type OneTransactionRun } from './idempotency/idempotency.service';
+import { campaignPayoutEntry, type CampaignPayoutMovement } from './ledger/entries/campaign-entries';
+import { contestOpenedEntry, contestRefundedEntry, prizeAwardedEntry, prizeSplitEntry, type ContestMoney, type PrizeShare } from './ledger/entries/contest-entries';
+import {
+  pledgeCollectedEntry,
+  pledgeIncrementCollectedEntry,
+  pledgeIncrementRefundedEntry,
+  pledgeRefundedEntry,
+  type PledgeIncrementMovement,
+  type PledgeMovement,
+} from './ledger/entries/pledge-entries';
+import {
+  contestFundedFromCampaignEntry,
+  contestReturnedToCampaignEntry,
+  contestReturnedToCreatorEntry,
+  royaltyPaidEntry,
+  type CampaignFundedContest,
+  type RoyaltyMovement,
+} from './ledger/entries/linked-entries';
+import { LedgerAccounts } from './ledger/ledger-accounts';
 import { LedgerService } from './ledger/ledger.service';
-import type { ChargeResult, PaymentProvider, ProviderName } from './provider/payment-provider';
+import type { ChargeResult, PaymentProvider } from './provider/payment-provider';
 import { retryTransient } from './provider/provider-calls';
 import { isProviderCurrency } from './provider/provider-currencies';
 import { paymentFailed, providerErrorToDomain } from './provider/provider-errors';
@@ -28,8 +44,6 @@ export interface SavedCard {
  */
 @Injectable()
 export class PaymentsFacade {
-  readonly providerName: ProviderName;
-
   constructor(
     @Inject(PAYMENT_PROVIDER) private readonly provider: PaymentProvider,
     private readonly customers: CustomerService,
@@ -37,17 +51,14 @@ export class PaymentsFacade {
     private readonly ledger: LedgerService,
     private readonly payouts: PayoutService,
     private readonly idempotency: IdempotencyService,
-    private readonly events: PaymentEvents,
-  ) {
-    this.providerName = provider.name;
-  }
+  ) {}
 
   /**
    * Ensures the profile's customer and saves the payment method for off-session use.
    * Unknown id: BAD_USER_INPUT on paymentMethodId. Declined: PAYMENT_FAILED with extensions.declineCode.
    */
-  async saveCard(input: { profileId: string; paymentMethodId: string; idempotencyKey: string }): Promise<SavedCard> {
-    const customerId = await this.customers.ensure(input.profileId);
+  async saveCard(input: { profileId: string; paymentMethodId: string; idempotencyKey: string; knownCustomerId?: string | null }): Promise<SavedCard> {
+    const customerId = input.knownCustomerId ?? (await this.customers.ensure(input.profileId));
     const result = await this.userFacing(() =>
       this.provider.savePaymentMethod({ customerId, paymentMethodId: input.paymentMethodId, idempotencyKey: input.idempotencyKey }),
     );
@@ -62,9 +73,11 @@ export class PaymentsFacade {
     money: Money;
     idempotencyKey: string;
     description: string;
+    /** The profile's customer when the caller already read it (OneTransactionRun.customerId). */
+    knownCustomerId?: string | null;
   }): Promise<{ chargeId: string; customerId: string }> {
     const money = this.chargeable(input.money);
-    const customerId = await this.customers.ensure(input.profileId);
+    const customerId = input.knownCustomerId ?? (await this.customers.ensure(input.profileId));
     const result = await this.userFacing(() =>
       this.provider.chargeOnSession({
         customerId,
@@ -107,13 +120,78 @@ export class PaymentsFacade {
     return this.userFacing(() => this.provider.refund({ chargeId: input.chargeId, money, idempotencyKey: input.idempotencyKey }));
   }
 
-  /** Appends one balanced journal entry inside the caller's transaction; returns its id. Unbalanced: throws a LedgerError. */
-  postJournalEntry(manager: EntityManager, entry: JournalEntryInput): Promise<string> {
-    return this.ledger.append(manager, entry);
+  // Named money movements, each appended inside the caller's transaction (so it commits with
+  // the state change it records); each returns its journal entry's id. The entries are built
+  // in ledger/entries/: callers never name an account or choose a sign.
+
+  /** A pledge's charge succeeded: the provider -> the campaign's escrow. */
+  recordPledgeCollected(manager: EntityManager, movement: PledgeMovement): Promise<string> {
+    return this.ledger.append(manager, pledgeCollectedEntry(movement));
   }
 
-  accountBalance(account: string, currency: string, manager?: EntityManager): Promise<number> {
-    return this.ledger.balance(account, currency, manager);
+  /** A collected pledge was refunded: the campaign's escrow -> the provider. */
+  recordPledgeRefunded(manager: EntityManager, movement: PledgeMovement): Promise<string> {
+    return this.ledger.append(manager, pledgeRefundedEntry(movement));
+  }
+
+  /** One payment of a pledge over time succeeded: the provider -> the campaign's escrow. */
+  recordPledgeIncrementCollected(manager: EntityManager, movement: PledgeIncrementMovement): Promise<string> {
+    return this.ledger.append(manager, pledgeIncrementCollectedEntry(movement));
+  }
+
+  /** A collected payment of a pledge over time was refunded: the campaign's escrow -> the provider. */
+  recordPledgeIncrementRefunded(manager: EntityManager, movement: PledgeIncrementMovement): Promise<string> {
+    return this.ledger.append(manager, pledgeIncrementRefundedEntry(movement));
+  }
+
+  /** A campaign's collected money leaves escrow: the fee to the platform, the rest payable to the creator. */
+  recordCampaignPayout(manager: EntityManager, movement: CampaignPayoutMovement): Promise<string> {
+    return this.ledger.append(manager, campaignPayoutEntry(movement));
+  }
+
+  /** A contest opened: its holder's card paid prize and fee; the prize is held in the contest's escrow, the fee is the platform's. */
+  recordContestOpened(manager: EntityManager, money: ContestMoney): Promise<string> {
+    return this.ledger.append(manager, contestOpenedEntry(money));
+  }
+
+  /** A canceled contest's holder got prize and fee back through the provider: the opening, reversed. */
+  recordContestRefunded(manager: EntityManager, money: ContestMoney): Promise<string> {
+    return this.ledger.append(manager, contestRefundedEntry(money));
+  }
+
+  /** The whole prize, out of the contest's escrow, to the winner's payable (paid out by createPayout). */
+  recordPrizeAwarded(manager: EntityManager, input: { contestId: string; winnerId: string; prize: number; currency: string }): Promise<string> {
+    return this.ledger.append(manager, prizeAwardedEntry(input));
+  }
+
+  /** A guaranteed prize nobody picked a winner for, out of the escrow to each finalist designer's payable. */
+  recordPrizeSplit(manager: EntityManager, input: { contestId: string; currency: string; shares: readonly PrizeShare[] }): Promise<string> {
+    return this.ledger.append(manager, prizeSplitEntry(input));
+  }
+
+  /** A contest's prize and fee paid from its holder's campaign: the campaign's escrow -> the contest's escrow and the platform's fee. */
+  recordContestFundedFromCampaign(manager: EntityManager, money: CampaignFundedContest): Promise<string> {
+    return this.ledger.append(manager, contestFundedFromCampaignEntry(money));
+  }
+
+  /** A campaign-funded contest canceled before the campaign's payout: prize and fee back into the campaign's escrow. */
+  recordContestReturnedToCampaign(manager: EntityManager, money: CampaignFundedContest): Promise<string> {
+    return this.ledger.append(manager, contestReturnedToCampaignEntry(money));
+  }
+
+  /** A campaign-funded contest canceled after the campaign's payout: prize and fee owed to the creator. */
+  recordContestReturnedToCreator(manager: EntityManager, money: CampaignFundedContest & { creatorId: string }): Promise<string> {
+    return this.ledger.append(manager, contestReturnedToCreatorEntry(money));
+  }
+
+  /** The winning designer's royalty, out of the campaign's escrow into the designer's payable. */
+  recordRoyaltyPaid(manager: EntityManager, movement: RoyaltyMovement): Promise<string> {
+    return this.ledger.append(manager, royaltyPaidEntry(movement));
+  }
+
+  /** What a campaign's escrow holds now, in the caller's transaction (read under the caller's campaign lock). */
+  campaignEscrowBalance(manager: EntityManager, campaignId: string, currency: string): Promise<number> {
+    return this.ledger.balance(LedgerAccounts.campaignEscrow(campaignId), currency, manager);
   }
 
   /** Whether the profile has a payout account with payouts enabled. */
@@ -141,9 +219,14 @@ export class PaymentsFacade {
     return this.idempotency.run(input, work);
   }
 
-  /** Subscribes to payment facts (charges reported by webhooks, payouts paid or failed). */
-  onPaymentEvent(listener: PaymentEventListener): void {
-    this.events.subscribe(listener);
+  /**
+   * The same mechanism in fewer statements (see IdempotencyService.runInOneTransaction): the key
+   * is read once, with the profile's provider customer (`run.customerId`, for saveCard and
+   * chargeNow), and written by `run.complete(manager, response)`, which the work must call
+   * first in its own transaction. Work that charges a card now calls `run.hold()` before.
+   */
+  runIdempotentInOneTransaction<T>(input: IdempotentRequest, work: (run: OneTransactionRun) => Promise<T>): Promise<T> {
+    return this.idempotency.runInOneTransaction(input, this.customers.alongsideKey(), work);
   }
 
   private chargeable(money: Money): Money {

@@ -19,10 +19,15 @@ export class PayoutAccountModel implements Node {
 export const PayoutStatusEnum = { PENDING: 'PENDING', PAID: 'PAID', FAILED: 'FAILED' } as const;
 registerEnumType(PayoutStatusEnum, { name: 'PayoutStatus' });
 
+export const PayoutKindEnum = { CAMPAIGN_FUNDS: 'CAMPAIGN_FUNDS', CONTEST_PRIZE: 'CONTEST_PRIZE', ROYALTY: 'ROYALTY' } as const;
+registerEnumType(PayoutKindEnum, { name: 'PayoutKind' });
+
 @ObjectType('Payout', { implements: () => [Node] })
 export class PayoutModel implements Node {
   @Field(() => ID) id: string;
   @Field(() => PayoutStatusEnum) status: string;
+  @Field(() => PayoutKindEnum, { description: "CAMPAIGN_FUNDS to a campaign's creator, CONTEST_PRIZE to a contest's designers, ROYALTY to the designer who won a campaign-linked contest" })
+  kind: string;
   @Field(() => ID, { description: 'the campaign or contest that earned it' }) sourceId: string;
   @Field() createdAt: Date;
 }

@@ -1,7 +1,7 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
-import { CommunityModule } from '@foule/community';
-import { APP_CONFIG, NodeRegistry, byKeys, type GraphQLContext } from '@foule/shared';
+import { CommunityFacade, CommunityModule } from '@foule/community';
+import { APP_CONFIG, NodeRegistry, byKeys, formatMoney, type GraphQLContext } from '@foule/shared';
 import { ChargeRecordsService } from './charges/charge-records.service';
 import { CustomerService } from './customers/customer.service';
 import { PaymentEvents } from './events/payment-events';
@@ -51,6 +51,8 @@ export class PaymentsModule implements OnModuleInit {
     private readonly nodes: NodeRegistry,
     private readonly payouts: PayoutService,
     private readonly accounts: PayoutAccountService,
+    private readonly events: PaymentEvents,
+    private readonly community: CommunityFacade,
   ) {}
 
   onModuleInit(): void {
@@ -64,6 +66,23 @@ export class PaymentsModule implements OnModuleInit {
     this.nodes.register('payoutAccount', async (id, context) => {
       const account = await this.accounts.findById(id);
       return account && ownerOrAdmin((context as GraphQLContext).viewer, account.profileId) ? account : null;
+    });
+    // CrowdStats.royaltiesEarned: the ROYALTY payouts a profile received (any not failed), per currency.
+    this.community.registerCrowdStats(async (profileIds) => {
+      const earned = await this.payouts.earnedByKind(profileIds, 'ROYALTY');
+      return new Map([...earned].map(([id, royaltiesEarned]) => [id, { royaltiesEarned }]));
+    });
+    // PAYOUT_PAID, written in the transaction that records the payout as paid.
+    this.events.subscribe(async (event, manager) => {
+      if (event.type !== 'payments.payout.paid') return;
+      await this.community.notify(manager, {
+        key: `${event.type}:${event.payoutId}`,
+        kind: 'PAYOUT_PAID',
+        message: `${formatMoney(event.money)} is on its way to your bank account (payout ${event.payoutId})`,
+        subjectId: event.payoutId,
+        relatedIds: [event.sourceId],
+        recipients: [event.recipientProfileId],
+      });
     });
   }
 }

@@ -1,8 +1,15 @@
 import { Args, Mutation, Resolver } from '@nestjs/graphql';
-import { CurrentViewer, Public, SignedIn, type Viewer } from '@foule/shared';
+import { ClientAddress, CurrentViewer, DomainError, Public, SignedIn, type Viewer } from '@foule/shared';
 import { AuthPayloadModel } from '../profiles/profile.model';
+import { markJustAuthenticated } from '../profiles/profile-owner';
 import { SignInInput, SignUpInput } from '../profiles/profile.inputs';
 import { AuthService } from './auth.service';
+
+/** The same rules as signUp's password. */
+function checkNewPassword(password: string): void {
+  if (password.length < 8) throw DomainError.badField('newPassword', 'must be at least 8 characters');
+  if (password.length > 200) throw DomainError.badField('newPassword', 'must be at most 200 characters');
+}
 
 @Resolver()
 export class AuthResolver {
@@ -10,20 +17,29 @@ export class AuthResolver {
 
   @Public()
   @Mutation(() => AuthPayloadModel)
-  signUp(@Args('input') input: SignUpInput) {
-    return this.auth.signUp(input);
+  signUp(@Args('input') input: SignUpInput, @ClientAddress() clientAddress: string) {
+    return this.auth.signUp(input, clientAddress).then(markJustAuthenticated);
   }
 
   @Public()
   @Mutation(() => AuthPayloadModel)
-  signIn(@Args('input') input: SignInInput) {
-    return this.auth.signIn(input);
+  signIn(@Args('input') input: SignInInput, @ClientAddress() clientAddress: string) {
+    return this.auth.signIn(input, clientAddress).then(markJustAuthenticated);
   }
 
   @Public()
   @Mutation(() => AuthPayloadModel)
   refreshSession(@Args('refreshToken') refreshToken: string) {
-    return this.auth.refresh(refreshToken);
+    return this.auth.refresh(refreshToken).then(markJustAuthenticated);
+  }
+
+  @Public()
+  @Mutation(() => AuthPayloadModel, {
+    description: 'with the token of a reset link; single use; ends every other session of the profile',
+  })
+  resetPassword(@Args('token') token: string, @Args('newPassword') newPassword: string) {
+    checkNewPassword(newPassword);
+    return this.auth.resetPassword(token, newPassword).then(markJustAuthenticated);
   }
 
   @SignedIn()

@@ -11,7 +11,12 @@ export class ProfileEntity {
   @Column('text')
   email: string;
 
-  @Column('text')
+  /** When the owner followed a verification link sent to `email`; null until then. */
+  @Column('timestamptz', { nullable: true })
+  emailVerifiedAt: Date | null;
+
+  /** Never selected unless asked for by name: only sign-in reads it. */
+  @Column('text', { select: false })
   passwordHash: string;
 
   /** As the owner typed it; unique ignoring case through handleKey. */

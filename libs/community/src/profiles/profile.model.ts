@@ -12,6 +12,10 @@ export class CrowdStatsModel {
   @Field(() => Int) entriesSubmitted: number;
   @Field(() => Int) contestsWon: number;
   @Field(() => [MoneyType], { description: 'one per currency' }) prizeMoneyWon: MoneyType[];
+  @Field(() => [MoneyType], {
+    description: "one per currency: the winning designer's share of what the campaigns they designed for collected (filled by the royalty movement in payments)",
+  })
+  royaltiesEarned: MoneyType[];
 }
 
 @ObjectType('Profile', { implements: () => [Node] })

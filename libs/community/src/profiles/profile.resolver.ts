@@ -3,7 +3,9 @@ import { CurrentViewer, Public, Roles, SignedIn, type GraphQLContext, type Viewe
 import { CrowdStatsRegistry } from '../stats/crowd-stats.registry';
 import { ProfileEntity } from './profile.entity';
 import { CrowdStatsModel, ProfileModel, RoleEnum } from './profile.model';
+import { FollowService } from './follow.service';
 import { ProfileService } from './profile.service';
+import { isOwnProfile } from './profile-owner';
 import { UpdateProfileInput } from './profile.inputs';
 import { MoneyType, type Role } from '@foule/shared';
 
@@ -13,6 +15,7 @@ export class ProfileResolver {
   constructor(
     private readonly profiles: ProfileService,
     private readonly crowdStats: CrowdStatsRegistry,
+    private readonly follows: FollowService,
   ) {}
 
   @Public()
@@ -36,13 +39,13 @@ export class ProfileResolver {
   @SignedIn()
   @Mutation(() => ProfileModel)
   follow(@CurrentViewer() viewer: Viewer, @Args('profileId', { type: () => ID }) profileId: string) {
-    return this.profiles.follow(viewer, profileId);
+    return this.follows.follow(viewer, profileId);
   }
 
   @SignedIn()
   @Mutation(() => ProfileModel)
   unfollow(@CurrentViewer() viewer: Viewer, @Args('profileId', { type: () => ID }) profileId: string) {
-    return this.profiles.unfollow(viewer, profileId);
+    return this.follows.unfollow(viewer, profileId);
   }
 
   @Roles('ADMIN')
@@ -59,7 +62,15 @@ export class ProfileResolver {
 
   @ResolveField(() => String, { nullable: true, description: "The profile's email: its owner only, null for anyone else" })
   email(@Parent() profile: ProfileEntity, @CurrentViewer() viewer: Viewer | null) {
-    return viewer?.profileId === profile.id ? profile.email : null;
+    return isOwnProfile(profile, viewer) ? profile.email : null;
+  }
+
+  @ResolveField(() => Boolean, {
+    nullable: true,
+    description: 'Whether the owner followed a verification link sent to the email: its owner only, null for anyone else',
+  })
+  emailVerified(@Parent() profile: ProfileEntity, @CurrentViewer() viewer: Viewer | null) {
+    return isOwnProfile(profile, viewer) ? profile.emailVerifiedAt !== null : null;
   }
 
   @ResolveField(() => Int)
@@ -84,9 +95,11 @@ export class ProfileResolver {
   @ResolveField(() => CrowdStatsModel)
   async stats(@Parent() profile: ProfileEntity, @Context() context: GraphQLContext) {
     const stats = await context.loaders
-      .get<string, Awaited<ReturnType<CrowdStatsRegistry['statsFor']>>[number]>('profile.stats', (ids) => this.crowdStats.statsFor(ids))
+      .get<string, Awaited<ReturnType<CrowdStatsRegistry['statsFor']>>[number]>('profile.stats', (ids) =>
+        this.crowdStats.statsFor(ids),
+      )
       .load(profile.id);
-    return { ...stats, prizeMoneyWon: stats.prizeMoneyWon.map((money) => MoneyType.of(money)) };
+    return { ...stats, prizeMoneyWon: stats.prizeMoneyWon.map((money) => MoneyType.of(money)), royaltiesEarned: stats.royaltiesEarned.map((money) => MoneyType.of(money)) };
   }
 
   private followCounts(context: GraphQLContext) {

@@ -59,25 +59,6 @@ export class ProfileService extends ViewerDirectory {
     return this.requireById(viewer.profileId);
   }
 
-  async follow(viewer: Viewer, profileId: string): Promise<ProfileEntity> {
-    if (profileId === viewer.profileId) throw DomainError.badField('profileId', 'you cannot follow yourself');
-    const profile = await this.requireById(profileId);
-    await this.dataSource
-      .createQueryBuilder()
-      .insert()
-      .into(FollowEntity)
-      .values({ followerId: viewer.profileId, followeeId: profileId })
-      .orIgnore()
-      .execute();
-    return profile;
-  }
-
-  async unfollow(viewer: Viewer, profileId: string): Promise<ProfileEntity> {
-    const profile = await this.requireById(profileId);
-    await this.dataSource.getRepository(FollowEntity).delete({ followerId: viewer.profileId, followeeId: profileId });
-    return profile;
-  }
-
   /** Follower and following counts for a batch of profiles: one grouped query each way. */
   async followCounts(profileIds: readonly string[]): Promise<FollowCounts[]> {
     const ids = [...profileIds];

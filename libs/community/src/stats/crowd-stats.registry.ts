@@ -13,6 +13,8 @@ export interface CrowdStats {
   entriesSubmitted: number;
   contestsWon: number;
   prizeMoneyWon: Money[];
+  /** Royalties paid to the profile as the winner of campaign-linked contests, one per currency (payments reports them). */
+  royaltiesEarned: Money[];
 }
 
 /** For a batch of profile ids, the stats this module knows about (missing ids count as nothing). */
@@ -25,7 +27,15 @@ export const emptyCrowdStats = (): CrowdStats => ({
   entriesSubmitted: 0,
   contestsWon: 0,
   prizeMoneyWon: [],
+  royaltiesEarned: [],
 });
+
+/** Money from several contributors, one per currency (summed), in currency order. */
+export function perCurrency(amounts: readonly Money[]): Money[] {
+  const sums = new Map<string, number>();
+  for (const money of amounts) sums.set(money.currency, (sums.get(money.currency) ?? 0) + money.amount);
+  return [...sums].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([currency, amount]) => ({ amount, currency }));
+}
 
 @Injectable()
 export class CrowdStatsRegistry {
@@ -48,8 +58,9 @@ export class CrowdStatsRegistry {
         stats.entriesSubmitted += found.entriesSubmitted ?? 0;
         stats.contestsWon += found.contestsWon ?? 0;
         stats.prizeMoneyWon.push(...(found.prizeMoneyWon ?? []));
+        stats.royaltiesEarned.push(...(found.royaltiesEarned ?? []));
       }
-      return stats;
+      return { ...stats, prizeMoneyWon: perCurrency(stats.prizeMoneyWon), royaltiesEarned: perCurrency(stats.royaltiesEarned) };
     });
   }
 }

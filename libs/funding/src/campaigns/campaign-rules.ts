@@ -98,9 +98,25 @@ export function stretchGoalProblems(target: number, goal: number): FieldProblem[
  * A pledge's amount: at least the tier's minimum, at least one whole unit of the currency,
  * at most one charge.
  */
-export function pledgeAmountProblems(amount: number, tierMinimum: number | null, limits: MoneyLimits, path = 'amount'): FieldProblem[] {
+export function pledgeAmountProblems(
+  amount: number,
+  tierMinimum: number | null,
+  limits: MoneyLimits,
+  path = 'amount',
+  addOnsTotal = 0,
+): FieldProblem[] {
   if (!Number.isSafeInteger(amount) || amount <= 0) return [{ path, message: 'must be a positive whole number of minor units (cents)' }];
   if (amount > limits.maxCharge) return [{ path, message: `must be at most ${limits.maxCharge} minor units, the largest single charge` }];
+  if (addOnsTotal > 0 && amount < (tierMinimum ?? 0) + addOnsTotal) {
+    const required = (tierMinimum ?? 0) + addOnsTotal;
+    const tierPart = tierMinimum === null ? '' : `the tier's minimum of ${tierMinimum} plus `;
+    return [
+      {
+        path,
+        message: `must cover ${tierPart}${addOnsTotal} for the add-ons, ${required} minor units: it falls short by ${required - amount}; pledge more or take fewer add-ons`,
+      },
+    ];
+  }
   if (tierMinimum !== null && amount < tierMinimum) {
     return [{ path, message: `must be at least the tier's minimum of ${tierMinimum} minor units; pledge more or choose another tier` }];
   }
@@ -110,8 +126,88 @@ export function pledgeAmountProblems(amount: number, tierMinimum: number | null,
   return [];
 }
 
+/** The most units of one add-on a creator may allow per pledge. */
+export const MAX_ADD_ON_UNITS_PER_PLEDGE = 100;
+
+export interface AddOnShape {
+  price: number;
+  limit?: number | null;
+  maxPerPledge: number;
+}
+
+/** An add-on's terms; `claimed` (units held by live pledges) once it was pledged. */
+export function addOnProblems(addOn: AddOnShape, limits: MoneyLimits, claimed = 0): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  if (!Number.isSafeInteger(addOn.price) || addOn.price <= 0) {
+    problems.push({ path: 'price', message: 'must be a positive whole number of minor units (cents)' });
+  } else if (addOn.price > limits.maxCharge) {
+    problems.push({ path: 'price', message: `must be at most ${limits.maxCharge} minor units, the largest single charge` });
+  }
+  if (addOn.limit !== null && addOn.limit !== undefined) {
+    if (!Number.isSafeInteger(addOn.limit) || addOn.limit < 1) {
+      problems.push({ path: 'limit', message: 'must be 1 or more, or null for an unlimited add-on' });
+    } else if (addOn.limit < claimed) {
+      problems.push({ path: 'limit', message: `backers already hold ${claimed} units: the limit cannot go below ${claimed}` });
+    }
+  }
+  if (!Number.isSafeInteger(addOn.maxPerPledge) || addOn.maxPerPledge < 1 || addOn.maxPerPledge > MAX_ADD_ON_UNITS_PER_PLEDGE) {
+    problems.push({ path: 'maxPerPledge', message: `must be between 1 and ${MAX_ADD_ON_UNITS_PER_PLEDGE}` });
+  }
+  return problems;
+}
+
+export interface PledgeAddOnLine {
+  addOnId: string;
+  quantity: number;
+}
+
+/** What a pledge line needs to know of the add-on it names. */
+export interface OfferedAddOn {
+  id: string;
+  price: number;
+  maxPerPledge: number;
+  tierIds: readonly string[];
+}
+
+/**
+ * A pledge's add-on lines against what the campaign offers (`offered`: its add-ons, removed
+ * ones left out): each named once, offered with the pledge's tier, 1 to maxPerPledge units.
+ * Returns the problems (paths `addOns.<i>.addOnId` / `.quantity`) and the lines' total price.
+ */
+export function pledgeAddOnProblems(
+  lines: readonly PledgeAddOnLine[],
+  offered: ReadonlyMap<string, OfferedAddOn>,
+  tierId: string | null,
+): { problems: FieldProblem[]; total: number } {
+  const problems: FieldProblem[] = [];
+  const seen = new Set<string>();
+  let total = 0;
+  lines.forEach((line, index) => {
+    const addOn = offered.get(line.addOnId);
+    const path = `addOns.${index}`;
+    if (!addOn) {
+      problems.push({ path: `${path}.addOnId`, message: 'is not an add-on of this campaign; pick one of its addOns' });
+      return;
+    }
+    if (seen.has(line.addOnId)) {
+      problems.push({ path: `${path}.addOnId`, message: 'is listed twice: give each add-on once, with its quantity' });
+      return;
+    }
+    seen.add(line.addOnId);
+    if (addOn.tierIds.length > 0 && (tierId === null || !addOn.tierIds.includes(tierId))) {
+      problems.push({ path: `${path}.addOnId`, message: "is not offered with this pledge's reward tier; see the add-on's tierIds" });
+    }
+    if (!Number.isSafeInteger(line.quantity) || line.quantity < 1 || line.quantity > addOn.maxPerPledge) {
+      problems.push({ path: `${path}.quantity`, message: `must be between 1 and ${addOn.maxPerPledge} (the add-on's maxPerPledge)` });
+      return;
+    }
+    total += addOn.price * line.quantity;
+  });
+  return { problems, total };
+}
+
 export interface CampaignTotals {
-  /** PENDING + COLLECTED + PAYMENT_FAILED. */
+  /** Over the live pledges (LIVE_PLEDGE_STATUSES). */
   pledged: number;
   /** Charged and not refunded. */
   collected: number;

@@ -19,7 +19,7 @@ const TRANSITIONS: Record<CampaignStatus, Partial<Record<CampaignEvent, Campaign
 };
 
 const ALLOWED_ACTIONS: Record<CampaignStatus, CampaignAction[]> = {
-  DRAFT: ['editStory', 'editFundingTerms', 'editTiers', 'addStretchGoal'],
+  DRAFT: ['editStory', 'editFundingTerms', 'editTiers', 'addStretchGoal', 'publishPrelaunch'],
   LIVE: ['editStory', 'editTiers', 'addStretchGoal', 'postUpdate'],
   SUCCESSFUL: ['postUpdate'],
   FAILED: ['postUpdate'],
@@ -66,6 +66,13 @@ describe('campaign status machine', () => {
       }
     },
   );
+
+  it('publishes a prelaunch page of a DRAFT only, and says why', () => {
+    expect(campaignAllows('LIVE', 'publishPrelaunch')).toEqual({
+      ok: false,
+      reason: 'Cannot publish the prelaunch page of a LIVE campaign: it is live; only a DRAFT campaign has a prelaunch page',
+    });
+  });
 
   it('explains why the goal is fixed after launch', () => {
     expect(campaignAllows('LIVE', 'editFundingTerms')).toEqual({

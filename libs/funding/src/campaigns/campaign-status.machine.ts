@@ -48,7 +48,7 @@ export function campaignTransition(status: CampaignStatus, event: CampaignEvent)
 }
 
 /** Changes that are not transitions but depend on the state. */
-export const CAMPAIGN_ACTIONS = ['editStory', 'editFundingTerms', 'editTiers', 'addStretchGoal', 'postUpdate'] as const;
+export const CAMPAIGN_ACTIONS = ['editStory', 'editFundingTerms', 'editTiers', 'addStretchGoal', 'postUpdate', 'publishPrelaunch'] as const;
 export type CampaignAction = (typeof CAMPAIGN_ACTIONS)[number];
 
 const ACTION_NAMES: Record<CampaignAction, string> = {
@@ -57,6 +57,7 @@ const ACTION_NAMES: Record<CampaignAction, string> = {
   editTiers: 'change the reward tiers of',
   addStretchGoal: 'add a stretch goal to',
   postUpdate: 'post an update on',
+  publishPrelaunch: 'publish the prelaunch page of',
 };
 
 export function campaignAllows(status: CampaignStatus, action: CampaignAction): Transition<CampaignStatus> {
@@ -71,6 +72,10 @@ export function campaignAllows(status: CampaignStatus, action: CampaignAction): 
       // Backers pledged against a goal and a deadline: they are fixed at launch.
       if (status === 'DRAFT') return allow(status);
       return refused('the goal and deadline are fixed once a campaign is launched');
+    case 'publishPrelaunch':
+      // A prelaunch page is what a campaign shows before it launches; after, the campaign itself is public.
+      if (status === 'DRAFT') return allow(status);
+      return refused('only a DRAFT campaign has a prelaunch page');
     case 'postUpdate':
       if (!ENDED.includes(status) && status !== 'LIVE') return refused('launch it first: updates are for backers of a launched campaign');
       return allow(status);

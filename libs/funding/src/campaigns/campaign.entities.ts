@@ -1,6 +1,7 @@
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import { bigintAsNumber } from '@foule/shared';
 import type { FundingModel } from './campaign-rules';
+import type { CollaboratorRole } from './campaign-permissions';
 import type { CampaignStatus } from './campaign-status.machine';
 
 @Entity({ schema: 'funding', name: 'campaigns' })
@@ -60,6 +61,10 @@ export class CampaignEntity {
   @Column('timestamptz', { nullable: true })
   launchedAt: Date | null;
 
+  /** When the creator published the prelaunch page (publishPrelaunch): a DRAFT anyone may see and follow. */
+  @Column('timestamptz', { nullable: true })
+  prelaunchAt: Date | null;
+
   /** When the campaign ended: its deadline, or when it was canceled. */
   @Column('timestamptz', { nullable: true })
   endedAt: Date | null;
@@ -82,6 +87,26 @@ export class CampaignEntity {
   /** Collected money that left escrow for the creator and the platform fee, in minor units. */
   @Column('bigint', { transformer: bigintAsNumber, default: 0 })
   paidOutAmount: number;
+
+  /**
+   * Unlocks the secret reward tiers (revealSecretRewards): the creator shares it as a link.
+   * Random (CampaignService.create), never derived from the id, and shown to the creator only.
+   */
+  @Column('text')
+  secretRewardToken: string;
+
+  // --- pledge over time and late pledges (issue #11, parts 1 and 3)
+  /** Backers may split their pledge into PLEDGE_OVER_TIME_INCREMENTS payments. */
+  @Column('boolean', { default: false })
+  pledgeOverTime: boolean;
+
+  /** The smallest pledge that may be paid over time, in minor units; null: any amount. */
+  @Column('bigint', { transformer: bigintAsNumber, nullable: true })
+  pledgeOverTimeMinimum: number | null;
+
+  /** Days of late pledges after a successful end (0: none). */
+  @Column('integer', { default: 0 })
+  latePledgeDays: number;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
@@ -115,12 +140,20 @@ export class RewardTierEntity {
   @Column('integer', { nullable: true })
   quantityLimit: number | null;
 
-  /** Units held by live pledges (PENDING, COLLECTED, PAYMENT_FAILED). */
+  /** Units held by live pledges (LIVE_PLEDGE_STATUSES). */
   @Column('integer', { default: 0 })
   claimed: number;
 
   @Column('timestamptz', { nullable: true })
   estimatedDelivery: Date | null;
+
+  /** Listed and pledgeable only for those who may see the campaign's secret rewards (canSeeSecretTiers). */
+  @Column('boolean', { default: false })
+  secret: boolean;
+
+  /** What a late pledge on this tier must cover (at least `minimum`); null: `minimum`. */
+  @Column('bigint', { transformer: bigintAsNumber, nullable: true })
+  latePledgeMinimum: number | null;
 
   /** Removed tiers stay for the pledges that chose them, hidden from the campaign. */
   @Column('timestamptz', { nullable: true })
@@ -175,4 +208,96 @@ export class CampaignUpdateEntity {
 
   @CreateDateColumn({ type: 'timestamptz' })
   publishedAt: Date;
+}
+
+/** A profile that opened the campaign's secret rewards link (revealSecretRewards with the right token). */
+@Entity({ schema: 'funding', name: 'secret_reward_reveals' })
+export class SecretRewardRevealEntity {
+  @PrimaryColumn('text')
+  campaignId: string;
+
+  @PrimaryColumn('text')
+  profileId: string;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  revealedAt: Date;
+}
+
+/** An item a backer adds to a pledge, priced per unit, optionally limited and tied to some tiers. */
+@Entity({ schema: 'funding', name: 'add_ons' })
+@Index('add_ons_campaign_idx', ['campaignId'])
+@Check('add_ons_price_positive', `"price" > 0`)
+@Check('add_ons_max_per_pledge_positive', `"max_per_pledge" >= 1`)
+// As for tiers: the database itself refuses to oversell, whatever the code does.
+@Check('add_ons_claimed_within_limit', `"claimed" >= 0 AND ("quantity_limit" IS NULL OR "claimed" <= "quantity_limit")`)
+export class AddOnEntity {
+  @PrimaryColumn('text')
+  id: string;
+
+  @Column('text')
+  campaignId: string;
+
+  @Column('text')
+  title: string;
+
+  @Column('text')
+  description: string;
+
+  /** Per unit, in minor units of the campaign's currency. */
+  @Column('bigint', { transformer: bigintAsNumber })
+  price: number;
+
+  /** null: unlimited. */
+  @Column('integer', { nullable: true })
+  quantityLimit: number | null;
+
+  /** Units held by live pledges (the sum of their quantities). */
+  @Column('integer', { default: 0 })
+  claimed: number;
+
+  @Column('integer')
+  maxPerPledge: number;
+
+  /** The tiers it may be added to; empty: any pledge. */
+  @Column('text', { array: true, default: () => "'{}'" })
+  tierIds: string[];
+
+  /** Removed add-ons stay for the pledges that once held them, hidden from the campaign. */
+  @Column('timestamptz', { nullable: true })
+  removedAt: Date | null;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+}
+
+/** "Notify me": a profile following a campaign, from its prelaunch page on; told when it launches (CAMPAIGN_LAUNCHED). */
+@Entity({ schema: 'funding', name: 'campaign_followers' })
+@Index('campaign_followers_profile_idx', ['profileId', 'campaignId'])
+export class CampaignFollowerEntity {
+  @PrimaryColumn('text')
+  campaignId: string;
+
+  @PrimaryColumn('text')
+  profileId: string;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  followedAt: Date;
+}
+
+/** A profile the creator added to the campaign's team, with its role (campaign-permissions.ts says what each may do). */
+@Entity({ schema: 'funding', name: 'campaign_collaborators' })
+@Index('campaign_collaborators_profile_idx', ['profileId', 'campaignId'])
+@Check('campaign_collaborators_role_check', `"role" IN ('EDITOR', 'UPDATES', 'VIEWER')`)
+export class CampaignCollaboratorEntity {
+  @PrimaryColumn('text')
+  campaignId: string;
+
+  @PrimaryColumn('text')
+  profileId: string;
+
+  @Column('text')
+  role: CollaboratorRole;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  addedAt: Date;
 }

@@ -5,7 +5,7 @@
  */
 import { Inject } from '@nestjs/common';
 import { Args, Context, Float, ID, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
-import { CommunityFacade, ProfileModel } from '@foule/community';
+import { CommentConnection, CommunityFacade, ProfileModel } from '@foule/community';
 import {
   CurrentViewer,
   DomainError,
@@ -13,14 +13,18 @@ import {
   MoneyType,
   Public,
   SignedIn,
-  hasRole,
+  pageSize,
+  toConnection,
   type GraphQLContext,
   type Viewer,
 } from '@foule/shared';
 import { FundingLoaders } from '../funding.loaders';
-import { CampaignFilter, CampaignUpdateInput, CreateCampaignInput, RewardTierInput, StretchGoalInput, UpdateCampaignInput } from '../funding.inputs';
+import { AddOnInput, CampaignFilter, CampaignUpdateInput, CreateCampaignInput, RewardTierInput, StretchGoalInput, UpdateCampaignInput } from '../funding.inputs';
 import {
+  AddOnModel,
   CampaignConnection,
+  CollaboratorModel,
+  CollaboratorRoleEnum,
   CampaignModel,
   CampaignUpdateConnection,
   CampaignUpdateModel,
@@ -33,15 +37,30 @@ import { CampaignProgress, type CampaignProgressEvent } from './campaign-progres
 import { CampaignQueries, canSeeCampaign } from './campaign-queries.service';
 import { percentFunded, stretchGoalReached } from './campaign-rules';
 import { CampaignService } from './campaign.service';
-import type { CampaignEntity, CampaignUpdateEntity, RewardTierEntity, StretchGoalEntity } from './campaign.entities';
+import { CampaignCollaboratorService } from './campaign-collaborators.service';
+import { permissionRefusal, type CollaboratorRole } from './campaign-permissions';
+import { CampaignPrelaunchService } from './campaign-prelaunch.service';
+import type {
+  AddOnEntity,
+  CampaignCollaboratorEntity,
+  CampaignEntity,
+  CampaignUpdateEntity,
+  RewardTierEntity,
+  StretchGoalEntity,
+} from './campaign.entities';
+import { latePledgesUntil } from '../pledges/payment-plan';
 
 const pageArgs = { type: () => Int, nullable: true, defaultValue: 20 } as const;
+
+const emptyConnection = (first: number) => toConnection<CampaignEntity, CampaignEntity>([], pageSize(first), { first }, 0, (row) => row.id);
 
 @Public()
 @Resolver(() => CampaignModel)
 export class CampaignResolver {
   constructor(
     private readonly service: CampaignService,
+    private readonly prelaunch: CampaignPrelaunchService,
+    private readonly team: CampaignCollaboratorService,
     private readonly queries: CampaignQueries,
     private readonly loaders: FundingLoaders,
     private readonly community: CommunityFacade,
@@ -50,16 +69,15 @@ export class CampaignResolver {
 
   @Public()
   @Query(() => CampaignModel, { nullable: true })
-  async campaign(@Args('id', { type: () => ID }) id: string, @Context() context: GraphQLContext) {
-    const campaign = await this.loaders.campaign(context, id);
-    return campaign && canSeeCampaign(context.viewer, campaign) ? campaign : null;
+  campaign(@Args('id', { type: () => ID }) id: string, @Context() context: GraphQLContext) {
+    return this.loaders.visibleCampaign(context, id);
   }
 
   @Public()
   @Query(() => CampaignModel, { nullable: true })
-  async campaignBySlug(@Args('slug') slug: string, @CurrentViewer() viewer: Viewer | null) {
+  async campaignBySlug(@Args('slug') slug: string, @Context() context: GraphQLContext) {
     const campaign = await this.queries.campaignBySlug(slug);
-    return campaign && canSeeCampaign(viewer, campaign) ? campaign : null;
+    return campaign && canSeeCampaign(await this.loaders.relation(context, campaign), campaign) ? campaign : null;
   }
 
   @Public()
@@ -102,7 +120,8 @@ export class CampaignResolver {
   cancelCampaign(
     @CurrentViewer() viewer: Viewer,
     @Args('id', { type: () => ID }) id: string,
-    @Args('reason', { type: () => String, nullable: true }) reason: string | null,
+    // Bounded, like every String argument, by the input text check (MAX_STRING_ARGUMENT_LENGTH).
+    @Args('reason', { type: () => String, nullable: true, description: 'at most 1000 characters' }) reason: string | null,
   ) {
     return this.service.cancel(viewer, id, reason);
   }
@@ -118,53 +137,94 @@ export class CampaignResolver {
     },
   })
   async campaignProgress(@Args('campaignId', { type: () => ID }) campaignId: string, @Context() context: GraphQLContext) {
-    const campaign = await this.loaders.campaign(context, campaignId);
-    if (!campaign || !canSeeCampaign(context.viewer, campaign)) throw DomainError.notFound('Campaign', campaignId);
+    if (!(await this.loaders.visibleCampaign(context, campaignId))) throw DomainError.notFound('Campaign', campaignId);
     return this.progress.subscribe(campaignId);
   }
 
+  // The fields a campaign list asks for take graphql-js' own (parent, args, context) rather than
+  // @Parent() and @Context(): without parameter decorators Nest hands the method to graphql-js
+  // as it is, instead of running its parameter pipeline on every campaign of a page.
   @Public()
   @ResolveField(() => ProfileModel)
-  creator(@Parent() campaign: CampaignEntity, @Context() context: GraphQLContext) {
+  creator(campaign: CampaignEntity, _args: unknown, context: GraphQLContext) {
     return this.community.loadProfile(context, campaign.creatorId);
   }
 
   @Public()
   @ResolveField(() => MoneyType)
-  goal(@Parent() campaign: CampaignEntity) {
+  goal(campaign: CampaignEntity) {
     return MoneyType.of({ amount: campaign.goalAmount, currency: campaign.currency });
   }
 
   @Public()
   @ResolveField(() => MoneyType, { description: 'live pledges: PENDING + COLLECTED + PAYMENT_FAILED' })
-  async pledged(@Parent() campaign: CampaignEntity, @Context() context: GraphQLContext) {
+  async pledged(campaign: CampaignEntity, _args: unknown, context: GraphQLContext) {
     const totals = await this.loaders.totals(context, campaign.id);
     return MoneyType.of({ amount: totals.pledged, currency: campaign.currency });
   }
 
   @Public()
   @ResolveField(() => MoneyType, { description: 'charged and not refunded' })
-  async collected(@Parent() campaign: CampaignEntity, @Context() context: GraphQLContext) {
+  async collected(campaign: CampaignEntity, _args: unknown, context: GraphQLContext) {
     const totals = await this.loaders.totals(context, campaign.id);
     return MoneyType.of({ amount: totals.collected, currency: campaign.currency });
   }
 
+  // --- pledge over time and late pledges (issue #11, parts 1 and 3)
+  @Public()
+  @ResolveField(() => MoneyType, { nullable: true })
+  pledgeOverTimeMinimum(@Parent() campaign: CampaignEntity) {
+    return campaign.pledgeOverTime && campaign.pledgeOverTimeMinimum
+      ? MoneyType.of({ amount: campaign.pledgeOverTimeMinimum, currency: campaign.currency })
+      : null;
+  }
+
+  @Public()
+  @ResolveField(() => Date, { nullable: true, description: 'after a successful end, late pledges are taken until then; null: none' })
+  latePledgesUntil(@Parent() campaign: CampaignEntity) {
+    return latePledgesUntil(campaign);
+  }
+
   @Public()
   @ResolveField(() => Float, { description: 'pledged / goal, in percent' })
-  async percentFunded(@Parent() campaign: CampaignEntity, @Context() context: GraphQLContext) {
+  async percentFunded(campaign: CampaignEntity, _args: unknown, context: GraphQLContext) {
     return percentFunded((await this.loaders.totals(context, campaign.id)).pledged, campaign.goalAmount);
   }
 
   @Public()
   @ResolveField(() => Int)
-  async backersCount(@Parent() campaign: CampaignEntity, @Context() context: GraphQLContext) {
+  async backersCount(campaign: CampaignEntity, _args: unknown, context: GraphQLContext) {
     return (await this.loaders.totals(context, campaign.id)).backers;
   }
 
   @Public()
-  @ResolveField(() => [RewardTierModel])
-  rewardTiers(@Parent() campaign: CampaignEntity, @Context() context: GraphQLContext) {
-    return this.loaders.tiersOf(context, campaign.id);
+  @ResolveField(() => [RewardTierModel], { description: 'secret tiers only for those who may see them' })
+  async rewardTiers(campaign: CampaignEntity, _args: unknown, context: GraphQLContext) {
+    const tiers = await this.loaders.tiersOf(context, campaign.id);
+    if (!tiers.some((tier) => tier.secret) || (await this.loaders.secretTiersVisible(context, campaign))) return tiers;
+    return tiers.filter((tier) => !tier.secret);
+  }
+
+  @SignedIn()
+  @Mutation(() => CampaignModel, { description: "a wrong token is NOT_FOUND; with the campaign's token, its secret tiers are listed and pledgeable for the viewer" })
+  revealSecretRewards(
+    @CurrentViewer() viewer: Viewer,
+    @Args('campaignId', { type: () => ID }) campaignId: string,
+    @Args('token') token: string,
+  ) {
+    return this.service.revealSecretRewards(viewer, campaignId, token);
+  }
+
+  @Public()
+  @ResolveField(() => String, { nullable: true, description: 'the creator and EDITOR collaborators only; shared by the creator as a link' })
+  async secretRewardToken(@Parent() campaign: CampaignEntity, @Context() context: GraphQLContext) {
+    return (await this.loaders.may(context, campaign, 'seeSecretToken')) ? campaign.secretRewardToken : null;
+  }
+
+  @Public()
+  @ResolveField(() => [AddOnModel])
+  addOns(@Parent() campaign: CampaignEntity, @Context() context: GraphQLContext) {
+    return this.loaders.addOnsOf(context, campaign.id);
   }
 
   @Public()
@@ -185,18 +245,85 @@ export class CampaignResolver {
   }
 
   @Public()
-  @ResolveField(() => PledgeConnection, { description: 'the creator and admins only (FORBIDDEN for anyone else)' })
-  pledges(
+  @ResolveField(() => CommentConnection, { description: 'newest first' })
+  comments(
+    @Parent() campaign: CampaignEntity,
+    @Context() context: GraphQLContext,
+    @Args('first', pageArgs) first: number,
+    @Args('after', { type: () => String, nullable: true }) after: string | null,
+  ) {
+    return this.community.commentsOf(context, campaign.id, { first, after });
+  }
+
+  @Public()
+  @ResolveField(() => PledgeConnection, { description: 'the creator, collaborators and admins only (FORBIDDEN for anyone else)' })
+  async pledges(
     @Parent() campaign: CampaignEntity,
     @Context() context: GraphQLContext,
     @Args('first', pageArgs) first: number,
     @Args('after', { type: () => String, nullable: true }) after: string | null,
   ) {
     if (!context.viewer) throw DomainError.unauthenticated("Sign in as the campaign's creator to see its backers");
-    if (context.viewer.profileId !== campaign.creatorId && !hasRole(context.viewer, 'ADMIN')) {
-      throw DomainError.forbidden("Only the campaign's creator and admins see its pledges");
-    }
+    if (!(await this.loaders.may(context, campaign, 'seePledges'))) throw DomainError.forbidden(permissionRefusal('seePledges'));
     return this.loaders.pledgesOf(context, campaign.id, { first, after });
+  }
+
+  @SignedIn()
+  @Mutation(() => CampaignModel, { description: 'the creator only; a DRAFT becomes visible (title, blurb, category, creator, tiers) so the crowd can follow it' })
+  publishPrelaunch(@CurrentViewer() viewer: Viewer, @Args('campaignId', { type: () => ID }) campaignId: string) {
+    return this.prelaunch.publishPrelaunch(viewer, campaignId);
+  }
+
+  @SignedIn()
+  @Mutation(() => CampaignModel, { description: '"notify me": followers hear when it launches (CAMPAIGN_LAUNCHED)' })
+  followCampaign(@CurrentViewer() viewer: Viewer, @Args('campaignId', { type: () => ID }) campaignId: string) {
+    return this.prelaunch.follow(viewer, campaignId);
+  }
+
+  @SignedIn()
+  @Mutation(() => CampaignModel)
+  unfollowCampaign(@CurrentViewer() viewer: Viewer, @Args('campaignId', { type: () => ID }) campaignId: string) {
+    return this.prelaunch.unfollow(viewer, campaignId);
+  }
+
+  @SignedIn()
+  @Mutation(() => CampaignModel, { description: 'the creator only' })
+  addCollaborator(
+    @CurrentViewer() viewer: Viewer,
+    @Args('campaignId', { type: () => ID }) campaignId: string,
+    @Args('profileId', { type: () => ID }) profileId: string,
+    @Args('role', { type: () => CollaboratorRoleEnum }) role: CollaboratorRole,
+  ) {
+    return this.team.add(viewer, campaignId, profileId, role);
+  }
+
+  @SignedIn()
+  @Mutation(() => CampaignModel, { description: 'the creator only' })
+  removeCollaborator(
+    @CurrentViewer() viewer: Viewer,
+    @Args('campaignId', { type: () => ID }) campaignId: string,
+    @Args('profileId', { type: () => ID }) profileId: string,
+  ) {
+    return this.team.remove(viewer, campaignId, profileId);
+  }
+
+  @Public()
+  @ResolveField(() => Int, { description: '"notify me", from the prelaunch page on' })
+  followersCount(@Parent() campaign: CampaignEntity, @Context() context: GraphQLContext) {
+    return this.loaders.followersCount(context, campaign.id);
+  }
+
+  @Public()
+  @ResolveField(() => Boolean)
+  viewerIsFollowing(@Parent() campaign: CampaignEntity, @Context() context: GraphQLContext) {
+    return this.loaders.viewerIsFollowing(context, campaign.id);
+  }
+
+  @Public()
+  @ResolveField(() => [CollaboratorModel], { description: 'the creator, collaborators and admins only; empty for anyone else' })
+  async collaborators(@Parent() campaign: CampaignEntity, @Context() context: GraphQLContext) {
+    if (!(await this.loaders.may(context, campaign, 'seeCollaborators'))) return [];
+    return this.loaders.collaboratorsOf(context, campaign.id);
   }
 
   @Public()
@@ -226,29 +353,90 @@ export class RewardTierResolver {
     return this.campaigns.updateRewardTier(viewer, id, input);
   }
 
+  // Plain (parent, args, context) parameters on the tier's fields too: see CampaignResolver.creator.
   @Public()
   @ResolveField(() => MoneyType)
-  async minimum(@Parent() tier: RewardTierEntity, @Context() context: GraphQLContext) {
+  async minimum(tier: RewardTierEntity, _args: unknown, context: GraphQLContext) {
     const campaign = await this.loaders.campaign(context, tier.campaignId);
     return MoneyType.of({ amount: tier.minimum, currency: campaign!.currency });
   }
 
   @Public()
+  @ResolveField(() => MoneyType, { nullable: true, description: 'what a late pledge on this tier must cover (at least minimum); null: minimum' })
+  async latePledgeMinimum(@Parent() tier: RewardTierEntity, @Context() context: GraphQLContext) {
+    if (tier.latePledgeMinimum === null) return null;
+    const campaign = await this.loaders.campaign(context, tier.campaignId);
+    return MoneyType.of({ amount: tier.latePledgeMinimum, currency: campaign!.currency });
+  }
+
+  @Public()
   @ResolveField(() => Int, { nullable: true, description: 'null: unlimited' })
-  limit(@Parent() tier: RewardTierEntity) {
+  limit(tier: RewardTierEntity) {
     return tier.quantityLimit;
   }
 
   @Public()
   @ResolveField(() => Int, { nullable: true, description: 'null: unlimited; never below 0' })
-  remaining(@Parent() tier: RewardTierEntity) {
+  remaining(tier: RewardTierEntity) {
     return tier.quantityLimit === null ? null : Math.max(0, tier.quantityLimit - tier.claimed);
   }
 
   @Public()
   @ResolveField(() => Int, { description: 'live pledges on this tier' })
-  backersCount(@Parent() tier: RewardTierEntity) {
+  backersCount(tier: RewardTierEntity) {
     return tier.claimed;
+  }
+}
+
+@Public()
+@Resolver(() => AddOnModel)
+export class AddOnResolver {
+  constructor(
+    private readonly campaigns: CampaignService,
+    private readonly loaders: FundingLoaders,
+  ) {}
+
+  @SignedIn()
+  @Mutation(() => AddOnModel)
+  addAddOn(@CurrentViewer() viewer: Viewer, @Args('campaignId', { type: () => ID }) campaignId: string, @Args('input') input: AddOnInput) {
+    return this.campaigns.addAddOn(viewer, campaignId, input);
+  }
+
+  @SignedIn()
+  @Mutation(() => AddOnModel)
+  updateAddOn(@CurrentViewer() viewer: Viewer, @Args('id', { type: () => ID }) id: string, @Args('input') input: AddOnInput) {
+    return this.campaigns.updateAddOn(viewer, id, input);
+  }
+
+  @SignedIn()
+  @Mutation(() => CampaignModel, { description: 'only while no live pledge holds it' })
+  removeAddOn(@CurrentViewer() viewer: Viewer, @Args('id', { type: () => ID }) id: string) {
+    return this.campaigns.removeAddOn(viewer, id);
+  }
+
+  @Public()
+  @ResolveField(() => MoneyType, { description: 'per unit' })
+  async price(@Parent() addOn: AddOnEntity, @Context() context: GraphQLContext) {
+    const campaign = await this.loaders.campaign(context, addOn.campaignId);
+    return MoneyType.of({ amount: addOn.price, currency: campaign!.currency });
+  }
+
+  @Public()
+  @ResolveField(() => Int, { nullable: true, description: 'null: unlimited' })
+  limit(@Parent() addOn: AddOnEntity) {
+    return addOn.quantityLimit;
+  }
+
+  @Public()
+  @ResolveField(() => Int, { nullable: true, description: 'null: unlimited; never below 0' })
+  remaining(@Parent() addOn: AddOnEntity) {
+    return addOn.quantityLimit === null ? null : Math.max(0, addOn.quantityLimit - addOn.claimed);
+  }
+
+  @Public()
+  @ResolveField(() => Int, { description: 'live pledges holding it' })
+  backersCount(@Parent() addOn: AddOnEntity, @Context() context: GraphQLContext) {
+    return this.loaders.addOnBackers(context, addOn.id);
   }
 }
 
@@ -298,14 +486,18 @@ export class CampaignUpdateResolver {
   @Public()
   @ResolveField(() => String, { nullable: true, description: 'null for non-backers when backersOnly' })
   async body(@Parent() update: CampaignUpdateEntity, @Context() context: GraphQLContext) {
-    if (!update.backersOnly) return update.body;
-    const viewer = context.viewer;
-    if (!viewer) return null;
-    if (viewer.profileId === update.authorId || hasRole(viewer, 'ADMIN')) return update.body;
-    const campaign = await this.loaders.campaign(context, update.campaignId);
-    if (campaign?.creatorId === viewer.profileId) return update.body;
-    const pledge = await this.loaders.viewerPledge(context, update.campaignId);
-    return pledge && ['PENDING', 'COLLECTED', 'PAYMENT_FAILED'].includes(pledge.status) ? update.body : null;
+    return (await this.loaders.mayReadUpdate(context, update)) ? update.body : null;
+  }
+
+  @Public()
+  @ResolveField(() => CommentConnection, { description: 'empty for those who may not read the update' })
+  comments(
+    @Parent() update: CampaignUpdateEntity,
+    @Context() context: GraphQLContext,
+    @Args('first', pageArgs) first: number,
+    @Args('after', { type: () => String, nullable: true }) after: string | null,
+  ) {
+    return this.community.commentsOf(context, update.id, { first, after });
   }
 
   @Public()
@@ -318,7 +510,10 @@ export class CampaignUpdateResolver {
 @Public()
 @Resolver(() => ProfileModel)
 export class ProfileCampaignsResolver {
-  constructor(private readonly loaders: FundingLoaders) {}
+  constructor(
+    private readonly loaders: FundingLoaders,
+    private readonly queries: CampaignQueries,
+  ) {}
 
   @Public()
   @ResolveField(() => CampaignConnection, { description: "the profile's campaigns; drafts only for their creator" })
@@ -329,5 +524,41 @@ export class ProfileCampaignsResolver {
     @Args('after', { type: () => String, nullable: true }) after: string | null,
   ) {
     return this.loaders.campaignsOf(context, profile.id, { first, after });
+  }
+
+  @Public()
+  @ResolveField(() => CampaignConnection, { description: "the profile's owner only; empty for anyone else" })
+  followedCampaigns(
+    @Parent() profile: { id: string },
+    @Context() context: GraphQLContext,
+    @Args('first', pageArgs) first: number,
+    @Args('after', { type: () => String, nullable: true }) after: string | null,
+  ) {
+    if (context.viewer?.profileId !== profile.id) return emptyConnection(first);
+    return this.queries.followedCampaigns(profile.id, { first, after });
+  }
+
+  @Public()
+  @ResolveField(() => CampaignConnection, { description: "the profile's owner only; empty for anyone else" })
+  collaborations(
+    @Parent() profile: { id: string },
+    @Context() context: GraphQLContext,
+    @Args('first', pageArgs) first: number,
+    @Args('after', { type: () => String, nullable: true }) after: string | null,
+  ) {
+    if (context.viewer?.profileId !== profile.id) return emptyConnection(first);
+    return this.queries.collaborations(profile.id, { first, after });
+  }
+}
+
+@Public()
+@Resolver(() => CollaboratorModel)
+export class CollaboratorResolver {
+  constructor(private readonly community: CommunityFacade) {}
+
+  @Public()
+  @ResolveField(() => ProfileModel)
+  profile(@Parent() collaborator: CampaignCollaboratorEntity, @Context() context: GraphQLContext) {
+    return this.community.loadProfile(context, collaborator.profileId);
   }
 }

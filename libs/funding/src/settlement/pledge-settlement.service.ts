@@ -19,27 +19,26 @@
  */
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { PaymentsFacade, ProviderError, type ChargeResult } from '@foule/payments';
-import { APP_CONFIG, DomainError, JobScheduler, type AppConfig, CrashPoints, updateReturning } from '@foule/shared';
+import { DataSource, type EntityManager } from 'typeorm';
+import { PaymentsFacade, retryTransient, type ChargeResult } from '@foule/payments';
+import { APP_CONFIG, DomainError, JobScheduler, type AppConfig, CrashPoints } from '@foule/shared';
+import { CampaignGate } from '../campaigns/campaign-gate';
 import { CampaignProgress } from '../campaigns/campaign-progress';
 import { CampaignQueries } from '../campaigns/campaign-queries.service';
 import { settlementOutcome } from '../campaigns/campaign-rules';
-import { campaignTransition } from '../campaigns/campaign-status.machine';
 import { CampaignEntity } from '../campaigns/campaign.entities';
 import { FundingEvents } from '../funding-events';
-import { pledgeTransition } from '../pledges/pledge-status.machine';
-import { PledgeService } from '../pledges/pledge.service';
-import { lockCampaign, releaseUnitsOfEndedPledges } from '../shared/locks';
-import { pledgeChargeKey, settleWithConcurrency } from './settlement-rules';
-import { CLOSE_RETRY_WINDOW_QUEUE, PAY_OUT_CAMPAIGN_QUEUE, SETTLE_CAMPAIGN_QUEUE, type CampaignJob } from './settlement.queues';
+import { PledgeCollection, type ChargedPledge } from '../pledges/pledge-collection';
+import { PledgeGate } from '../pledges/pledge-gate';
+import { incrementChargeKey } from '../pledges/payment-plan';
+import { chargeDescription } from '../pledges/pledge-rules';
+import { CLOSE_RETRY_WINDOW_QUEUE, PAY_OUT_CAMPAIGN_QUEUE, SETTLE_CAMPAIGN_QUEUE, type CampaignJob } from '../shared/funding-queues';
+import { payoutRunAt, pledgeChargeKey, settleWithConcurrency } from './settlement-rules';
 
 /** Pledges read per batch: memory stays flat whatever the campaign's size. */
 export const SETTLEMENT_BATCH_SIZE = 200;
 /** Provider calls in flight at once per campaign. */
 export const SETTLEMENT_CONCURRENCY = 8;
-/** In-line retries of a transient provider failure (same key) before leaving it to the job's retry. */
-const TRANSIENT_RETRY_DELAYS_MS = [100, 400];
 
 interface PendingPledge {
   id: string;
@@ -49,6 +48,15 @@ interface PendingPledge {
   customer_id: string | null;
   payment_method_id: string | null;
   failed_attempts: number;
+  /** PLEDGE_OVER_TIME: the first payment is charged at the deadline, the rest by their own jobs. */
+  first_payment: string | null;
+}
+
+/** A pledge's charge as the provider answered it, waiting to be recorded with its batch. */
+interface Charged {
+  pledge: PendingPledge;
+  money: { amount: number; currency: string };
+  result: ChargeResult;
 }
 
 export interface SweepResult {
@@ -67,7 +75,7 @@ export class PledgeSettlementService implements OnApplicationBootstrap {
     private readonly payments: PaymentsFacade,
     private readonly jobs: JobScheduler,
     private readonly queries: CampaignQueries,
-    private readonly pledges: PledgeService,
+    private readonly collection: PledgeCollection,
     private readonly progress: CampaignProgress,
     private readonly events: FundingEvents,
     private readonly crashPoints: CrashPoints,
@@ -107,15 +115,21 @@ export class PledgeSettlementService implements OnApplicationBootstrap {
     );
     for (const row of windows)
       await this.jobs.scheduleAt<CampaignJob>(CLOSE_RETRY_WINDOW_QUEUE, row.id, row.retry_window_ends_at, { campaignId: row.id });
-    const payouts = await this.dataSource.query<{ id: string; due: Date }[]>(
-      `SELECT c.id, greatest(c.ended_at + $1 * interval '1 second', now()) AS due FROM funding.campaigns c
+    const payouts = await this.dataSource.query<{ id: string; ended_at: Date }[]>(
+      `SELECT c.id, c.ended_at FROM funding.campaigns c
         WHERE c.status = 'SUCCESSFUL' AND c.charges_completed_at IS NOT NULL
-          AND EXISTS (SELECT 1 FROM funding.pledges p WHERE p.campaign_id = c.id AND p.status = 'COLLECTED'
-                        AND p.paid_out_in IS NULL AND p.refund_requested_at IS NULL)`,
-      [this.config.campaignPayoutDelaySeconds],
+          AND (EXISTS (SELECT 1 FROM funding.pledges p WHERE p.campaign_id = c.id AND p.status = 'COLLECTED'
+                        AND p.paid_out_in IS NULL AND p.refund_requested_at IS NULL AND p.payment_plan = 'PAY_IN_FULL')
+               OR EXISTS (SELECT 1 FROM funding.pledge_increments i WHERE i.campaign_id = c.id AND i.state = 'COLLECTED'
+                        AND i.paid_out_in IS NULL)
+               -- A royalty still held: its contest may have ended while the run settling it died with the process
+               -- (a run finding the contest still open moves nothing).
+               OR EXISTS (SELECT 1 FROM funding.royalty_agreements r WHERE r.campaign_id = c.id AND r.settled < r.accrued))`,
     );
-    for (const row of payouts)
-      await this.jobs.scheduleAt<CampaignJob>(PAY_OUT_CAMPAIGN_QUEUE, row.id, row.due, { campaignId: row.id });
+    for (const row of payouts) {
+      const due = payoutRunAt(row.ended_at, this.config.campaignPayoutDelaySeconds, new Date());
+      await this.jobs.scheduleAt<CampaignJob>(PAY_OUT_CAMPAIGN_QUEUE, row.id, due, { campaignId: row.id });
+    }
     const resumed = toSettle.length + windows.length + payouts.length;
     if (resumed > 0)
       this.logger.log(`resumed ${toSettle.length} settlement(s), ${windows.length} retry window(s), ${payouts.length} payout(s)`);
@@ -142,7 +156,7 @@ export class PledgeSettlementService implements OnApplicationBootstrap {
   private async endCampaign(campaignId: string): Promise<CampaignEntity | null> {
     let ended = false;
     const campaign = await this.dataSource.transaction(async (manager) => {
-      const campaign = await lockCampaign(manager, campaignId, 'update');
+      const campaign = await CampaignGate.lock(manager, campaignId, 'update');
       if (campaign.status !== 'LIVE') return campaign;
       const [{ due }] = await manager.query<{ due: boolean }[]>('SELECT $1::timestamptz <= now() AS due', [campaign.deadline]);
       if (!due) {
@@ -158,34 +172,22 @@ export class PledgeSettlementService implements OnApplicationBootstrap {
       }
       const totals = (await this.queries.totals([campaign.id], manager)).get(campaign.id)!;
       const outcome = settlementOutcome(campaign.fundingModel, campaign.goalAmount, totals);
-      const result = campaignTransition(campaign.status, outcome);
-      if (!result.ok) throw DomainError.conflict(result.reason);
-      if (result.next === 'FAILED') {
-        // Nobody is charged: waiting pledges are canceled and their units released.
-        const canceled = pledgeTransition('PENDING', 'cancel');
-        if (canceled.ok) {
-          await manager.query(
-            `UPDATE funding.pledges SET status = $2, ended_at = now(), updated_at = now() WHERE campaign_id = $1 AND status = 'PENDING'`,
-            [campaign.id, canceled.next],
-          );
-        }
-        await releaseUnitsOfEndedPledges(manager, campaign.id);
-      }
-      await manager
-        .getRepository(CampaignEntity)
-        .update({ id: campaign.id }, { status: result.next, endedAt: campaign.deadline });
+      const next = CampaignGate.check(campaign.status, outcome);
+      // Nobody is charged when it failed: waiting pledges are canceled and their units released.
+      if (next === 'FAILED') await PledgeGate.cancelPending(manager, campaign.id);
+      await CampaignGate.transition(manager, campaign, outcome, { endedAt: campaign.deadline });
       await this.events.publish(
         {
           type: 'funding.campaign.ended',
           campaignId: campaign.id,
           creatorId: campaign.creatorId,
-          status: result.next as 'SUCCESSFUL' | 'FAILED',
+          status: next as 'SUCCESSFUL' | 'FAILED',
         },
         manager,
       );
       ended = true;
       this.logger.log(
-        `campaign ${campaign.id} ended ${result.next}: ${totals.pending + totals.collected} of ${campaign.goalAmount} ${campaign.currency}`,
+        `campaign ${campaign.id} ended ${next}: ${totals.pending + totals.collected} of ${campaign.goalAmount} ${campaign.currency}`,
       );
       return manager.getRepository(CampaignEntity).findOneByOrFail({ id: campaign.id });
     });
@@ -199,29 +201,41 @@ export class PledgeSettlementService implements OnApplicationBootstrap {
     let after = '';
     for (;;) {
       const batch = await this.dataSource.query<PendingPledge[]>(
-        `SELECT id, backer_id, amount, currency, customer_id, payment_method_id, failed_attempts FROM funding.pledges
-          WHERE campaign_id = $1 AND status = 'PENDING' AND id > $2 ORDER BY id LIMIT $3`,
+        `SELECT p.id, p.backer_id, p.amount, p.currency, p.customer_id, p.payment_method_id, p.failed_attempts,
+                (SELECT i.amount FROM funding.pledge_increments i WHERE i.pledge_id = p.id AND i.number = 1) AS first_payment
+           FROM funding.pledges p
+          WHERE p.campaign_id = $1 AND p.status = 'PENDING' AND p.id > $2 ORDER BY p.id LIMIT $3`,
         [campaign.id, after, SETTLEMENT_BATCH_SIZE],
       );
       if (batch.length === 0) break;
       after = batch[batch.length - 1].id;
-      const results = await settleWithConcurrency(batch, SETTLEMENT_CONCURRENCY, (pledge) => this.chargePledge(campaign, pledge));
-      for (const [index, result] of results.entries()) {
-        if (result.status === 'fulfilled') {
-          if (result.value === 'collected') sweep.collected++;
-          else if (result.value === 'failed') sweep.failed++;
-        } else {
+      const charges = await settleWithConcurrency(batch, SETTLEMENT_CONCURRENCY, (pledge) => this.chargePledge(campaign, pledge));
+      const charged: Charged[] = [];
+      for (const [index, charge] of charges.entries()) {
+        if (charge.status === 'fulfilled') charged.push(charge.value);
+        else {
           sweep.transientFailures++;
-          this.logger.warn(`charging pledge ${batch[index].id} failed, to be retried: ${String(result.reason)}`);
+          this.logger.warn(`charging pledge ${batch[index].id} failed, to be retried: ${String(charge.reason)}`);
         }
+      }
+      try {
+        for (const outcome of await this.recordCharges(campaign, charged)) {
+          if (outcome === 'collected') sweep.collected++;
+          else if (outcome === 'failed') sweep.failed++;
+        }
+      } catch (error) {
+        // Nothing of the batch was recorded: the next run sends the same keys, the provider answers the same charges.
+        sweep.transientFailures += charged.length;
+        this.logger.warn(`recording ${charged.length} charge(s) of campaign ${campaign.id} failed, to be retried: ${String(error)}`);
       }
       await this.progress.publish(campaign.id);
     }
     return sweep;
   }
 
-  private async chargePledge(campaign: CampaignEntity, pledge: PendingPledge): Promise<'collected' | 'failed' | 'skipped'> {
-    const money = { amount: Number(pledge.amount), currency: pledge.currency.trim() };
+  /** The provider's answer for one pledge, not yet recorded. */
+  private async chargePledge(campaign: CampaignEntity, pledge: PendingPledge): Promise<Charged> {
+    const money = { amount: Number(pledge.first_payment ?? pledge.amount), currency: pledge.currency.trim() };
     let result: ChargeResult;
     if (!pledge.customer_id || !pledge.payment_method_id) {
       result = {
@@ -232,14 +246,18 @@ export class PledgeSettlementService implements OnApplicationBootstrap {
       };
     } else {
       const card = { customerId: pledge.customer_id, paymentMethodId: pledge.payment_method_id };
-      const idempotencyKey = pledgeChargeKey(pledge.id, pledge.failed_attempts);
-      result = await this.withTransientRetries(async () => {
+      // A pledge over time: its first payment, whose attempts are the pledge's while it is PENDING.
+      const idempotencyKey =
+        pledge.first_payment === null
+          ? pledgeChargeKey(pledge.id, pledge.failed_attempts)
+          : incrementChargeKey(pledge.id, 1, pledge.failed_attempts);
+      result = await retryTransient(async () => {
         try {
           return await this.payments.chargeSavedCard({
             card,
             money,
             idempotencyKey,
-            description: `Pledge to "${campaign.title}" (${campaign.id})`,
+            description: chargeDescription(campaign),
           });
         } catch (error) {
           // The provider refused the request as such (the payment method is gone): the backer must fix it.
@@ -256,61 +274,50 @@ export class PledgeSettlementService implements OnApplicationBootstrap {
       });
       this.crashPoints.afterProviderCall('pledge.charge');
     }
-    return this.recordCharge(campaign, pledge, money, result);
+    return { pledge, money, result };
+  }
+
+  /**
+   * A batch's charges, recorded in one transaction (one commit for the batch, not one per
+   * pledge; a crash before it loses only records, which the next run makes again from the
+   * provider's answers to the same keys).
+   */
+  private recordCharges(campaign: CampaignEntity, charged: readonly Charged[]): Promise<('collected' | 'failed' | 'skipped')[]> {
+    if (charged.length === 0) return Promise.resolve([]);
+    return this.dataSource.transaction(async (manager) => {
+      const outcomes: ('collected' | 'failed' | 'skipped')[] = [];
+      for (const charge of charged) outcomes.push(await this.recordCharge(manager, campaign, charge));
+      return outcomes;
+    });
   }
 
   /** The charge's outcome, recorded once: the conditional update on (PENDING, attempt) lets only one recorder through. */
   private async recordCharge(
+    manager: EntityManager,
     campaign: CampaignEntity,
-    pledge: PendingPledge,
-    money: { amount: number; currency: string },
-    result: ChargeResult,
+    { pledge, money, result }: Charged,
   ): Promise<'collected' | 'failed' | 'skipped'> {
-    return this.dataSource.transaction(async (manager) => {
+    const charged: ChargedPledge = {
+      id: pledge.id,
+      campaignId: campaign.id,
+      backerId: pledge.backer_id,
+      ...money,
+      ...(pledge.first_payment === null ? {} : { increment: { number: 1, failedAttempts: pledge.failed_attempts } }),
+    };
+    const sameAttempt = { from: ['PENDING'] as const, failedAttempts: pledge.failed_attempts };
+    try {
       if (result.status === 'succeeded') {
-        const next = pledgeTransition('PENDING', 'collect');
-        const [updated] = await updateReturning<{ id: string }>(
-          manager,
-          `UPDATE funding.pledges SET status = $3, charge_id = $4, collected_at = now(), failure_reason = NULL, updated_at = now()
-            WHERE id = $1 AND status = 'PENDING' AND failed_attempts = $2 RETURNING id`,
-          [pledge.id, pledge.failed_attempts, next.ok ? next.next : 'COLLECTED', result.chargeId],
-        );
-        if (!updated) return 'skipped';
-        await this.pledges.recordCollection(manager, {
-          id: pledge.id,
-          campaignId: campaign.id,
-          backerId: pledge.backer_id,
-          ...money,
-        });
+        await this.collection.collect(manager, charged, { ...sameAttempt, chargeId: result.chargeId });
         return 'collected';
       }
-      const next = pledgeTransition('PENDING', 'chargeFail');
-      const [updated] = await updateReturning<{ id: string }>(
-        manager,
-        `UPDATE funding.pledges SET status = $3, failure_reason = $4, failed_attempts = failed_attempts + 1, updated_at = now()
-          WHERE id = $1 AND status = 'PENDING' AND failed_attempts = $2 RETURNING id`,
-        [
-          pledge.id,
-          pledge.failed_attempts,
-          next.ok ? next.next : 'PAYMENT_FAILED',
-          this.pledges.failureReason(result.message, result.declineCode),
-        ],
-      );
-      if (!updated) return 'skipped';
-      await this.events.publish(
-        {
-          type: 'funding.pledge.payment_failed',
-          pledgeId: pledge.id,
-          campaignId: campaign.id,
-          backerId: pledge.backer_id,
-          declineCode: result.declineCode,
-          reason: result.message,
-          requiresAction: result.requiresAction,
-        },
-        manager,
-      );
+      await this.collection.chargeFailed(manager, charged, result, sameAttempt);
       return 'failed';
-    });
+    } catch (error) {
+      // Recorded meanwhile by another run of this job (the same charge, the same key). The
+      // refusal is the guarded UPDATE's zero rows, not an SQL error: the batch's transaction goes on.
+      if (PledgeGate.refused(error)) return 'skipped';
+      throw error;
+    }
   }
 
   /**
@@ -319,7 +326,7 @@ export class PledgeSettlementService implements OnApplicationBootstrap {
    */
   private async completeCharges(campaignId: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      const campaign = await lockCampaign(manager, campaignId, 'update');
+      const campaign = await CampaignGate.lock(manager, campaignId, 'update');
       if (campaign.status !== 'SUCCESSFUL' || campaign.chargesCompletedAt) return;
       const pending = await manager.query(`SELECT 1 FROM funding.pledges WHERE campaign_id = $1 AND status = 'PENDING' LIMIT 1`, [
         campaignId,
@@ -335,9 +342,7 @@ export class PledgeSettlementService implements OnApplicationBootstrap {
         .update({ id: campaignId }, { chargesCompletedAt: now, retryWindowEndsAt: windowEndsAt });
       if (windowEndsAt)
         await this.jobs.scheduleAt<CampaignJob>(CLOSE_RETRY_WINDOW_QUEUE, campaignId, windowEndsAt, { campaignId }, manager);
-      const payoutAt = new Date(
-        Math.max(campaign.endedAt!.getTime() + this.config.campaignPayoutDelaySeconds * 1000, now.getTime()),
-      );
+      const payoutAt = payoutRunAt(campaign.endedAt!, this.config.campaignPayoutDelaySeconds, now);
       await this.jobs.scheduleAt<CampaignJob>(PAY_OUT_CAMPAIGN_QUEUE, campaignId, payoutAt, { campaignId }, manager);
     });
     await this.progress.publish(campaignId);
@@ -346,7 +351,7 @@ export class PledgeSettlementService implements OnApplicationBootstrap {
   /** The close-retry-window job: failed pledges not fixed in time are DROPPED and give their units back. */
   async closeRetryWindow(campaignId: string): Promise<void> {
     const dropped = await this.dataSource.transaction(async (manager) => {
-      const campaign = await lockCampaign(manager, campaignId, 'update');
+      const campaign = await CampaignGate.lock(manager, campaignId, 'update');
       if (!campaign.retryWindowEndsAt) return 0;
       const [{ open }] = await manager.query<{ open: boolean }[]>('SELECT $1::timestamptz > now() AS open', [
         campaign.retryWindowEndsAt,
@@ -361,17 +366,11 @@ export class PledgeSettlementService implements OnApplicationBootstrap {
         );
         return 0;
       }
-      const drop = pledgeTransition('PAYMENT_FAILED', 'drop');
-      const rows = await updateReturning<{ id: string; backer_id: string }>(
-        manager,
-        `UPDATE funding.pledges SET status = $2, ended_at = now(), updated_at = now() WHERE campaign_id = $1 AND status = 'PAYMENT_FAILED' RETURNING id, backer_id`,
-        [campaignId, drop.ok ? drop.next : 'DROPPED'],
-      );
+      const rows = await PledgeGate.dropUnfixed(manager, campaignId);
       if (rows.length === 0) return 0;
-      await releaseUnitsOfEndedPledges(manager, campaignId);
       for (const row of rows) {
         await this.events.publish(
-          { type: 'funding.pledge.dropped', pledgeId: row.id, campaignId, backerId: row.backer_id },
+          { type: 'funding.pledge.dropped', pledgeId: row.id, campaignId, backerId: row.backerId },
           manager,
         );
       }
@@ -380,18 +379,6 @@ export class PledgeSettlementService implements OnApplicationBootstrap {
     if (dropped > 0) {
       this.logger.log(`campaign ${campaignId}: ${dropped} unfixed pledge(s) dropped at the end of the retry window`);
       await this.progress.publish(campaignId);
-    }
-  }
-
-  private async withTransientRetries<T>(call: () => Promise<T>): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await call();
-      } catch (error) {
-        const transient = error instanceof ProviderError && error.kind === 'transient';
-        if (!transient || attempt >= TRANSIENT_RETRY_DELAYS_MS.length) throw error;
-        await new Promise((resolve) => setTimeout(resolve, TRANSIENT_RETRY_DELAYS_MS[attempt]));
-      }
     }
   }
 }

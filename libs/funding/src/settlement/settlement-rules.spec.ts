@@ -1,4 +1,4 @@
-import { campaignPayoutKey, pledgeChargeKey, pledgeRefundKey, retryWindowOpen, settleWithConcurrency } from './settlement-rules';
+import { campaignPayoutKey, payoutDueAt, payoutRunAt, pledgeChargeKey, pledgeRefundKey, retryWindowOpen, settleWithConcurrency } from './settlement-rules';
 
 describe('settlement rules', () => {
   it('derives provider keys from our ids and the attempt', () => {
@@ -15,6 +15,17 @@ describe('settlement rules', () => {
     expect(retryWindowOpen(new Date('2026-01-01T00:00:09.999Z'), end)).toBe(true);
     expect(retryWindowOpen(end, end)).toBe(false);
     expect(retryWindowOpen(new Date(), null)).toBe(false);
+  });
+
+  it('a payout is due the delay after the campaign ended, and runs no earlier than now', () => {
+    const endedAt = new Date('2026-01-01T00:00:00Z');
+    const due = payoutDueAt(endedAt, 90);
+    expect(due.getTime() - endedAt.getTime()).toBe(90_000);
+    expect(payoutDueAt(endedAt, 0).getTime()).toBe(endedAt.getTime());
+    const before = new Date(due.getTime() - 1);
+    const after = new Date(due.getTime() + 1);
+    expect(payoutRunAt(endedAt, 90, before).getTime()).toBe(due.getTime());
+    expect(payoutRunAt(endedAt, 90, after).getTime()).toBe(after.getTime());
   });
 
   it('settleWithConcurrency keeps order, bounds concurrency and settles every item', async () => {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { updateReturning } from '@foule/shared';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { PaymentEvents } from '../events/payment-events';
@@ -24,22 +25,25 @@ export class ChargeRecordsService {
     private readonly events: PaymentEvents,
   ) {}
 
-  /** After a facade call: what the provider answered. */
+  /**
+   * After a facade call: what the provider answered. A charge new to us (the usual case) is
+   * one statement, inserted as the fact makes it; one we knew (a replayed key, a webhook that
+   * came first) is reconciled under its row lock.
+   */
   async recordCall(charge: ChargeIdentity, fact: ChargeFact): Promise<void> {
+    const { next } = applyChargeFact(null, fact);
+    const inserted = await this.dataSource.query<unknown[]>(
+      `INSERT INTO payments.charges (id, provider, customer_id, amount, currency, status, decline_code, amount_refunded)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING RETURNING id`,
+      [charge.chargeId, charge.provider, charge.customerId, charge.amount, charge.currency, next.status, next.declineCode, next.amountRefunded],
+    );
+    if (inserted.length === 1) return;
     await this.dataSource.transaction((manager) => this.apply(manager, charge, fact, false));
   }
 
   /** From a webhook, in its inbox transaction. */
   async recordReported(manager: EntityManager, charge: ChargeIdentity, fact: ChargeFact): Promise<void> {
     await this.apply(manager, charge, fact, true);
-  }
-
-  /** Adds a refund made through the facade to the charge's refunded total. */
-  async recordRefund(chargeId: string, amount: number): Promise<void> {
-    await this.dataSource.query(
-      'UPDATE payments.charges SET amount_refunded = least(amount, amount_refunded + $2), updated_at = now() WHERE id = $1',
-      [chargeId, amount],
-    );
   }
 
   private async apply(manager: EntityManager, charge: ChargeIdentity, fact: ChargeFact, publish: boolean): Promise<void> {
@@ -57,7 +61,8 @@ export class ChargeRecordsService {
       inserted.length === 1 ? null : { status: row.status, declineCode: row.decline_code, amountRefunded: Number(row.amount_refunded) };
     const transition = applyChargeFact(current, fact);
     const { next } = transition;
-    await manager.query(
+    await updateReturning(
+      manager,
       `UPDATE payments.charges SET status = $2, decline_code = $3, amount_refunded = $4, customer_id = coalesce(customer_id, $5), updated_at = now()
         WHERE id = $1`,
       [charge.chargeId, next.status, next.declineCode, next.amountRefunded, charge.customerId],

@@ -21,11 +21,19 @@ export class CustomerService {
     const { customerId } = await retryTransient(() =>
       this.provider.ensureCustomer({ profileId, idempotencyKey: `profile:${profileId}:customer` }),
     );
-    await this.dataSource.query(
-      'INSERT INTO payments.customers (profile_id, provider, customer_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+    // A concurrent first call may have stored it first: the stored one is the answer (the no-op
+    // update makes RETURNING answer the existing row, in the same statement).
+    const [row] = await this.dataSource.query<{ customer_id: string }[]>(
+      `INSERT INTO payments.customers (profile_id, provider, customer_id) VALUES ($1, $2, $3)
+       ON CONFLICT (profile_id, provider) DO UPDATE SET provider = EXCLUDED.provider RETURNING customer_id`,
       [profileId, this.provider.name, customerId],
     );
-    return (await this.find(profileId))!;
+    return row.customer_id;
+  }
+
+  /** How the idempotency key's read also reads the profile's customer (IdempotencyService.runInOneTransaction): $1 is the profile, $3 the provider. */
+  alongsideKey(): { expression: string; value: string } {
+    return { expression: '(SELECT customer_id FROM payments.customers WHERE profile_id = $1 AND provider = $3)', value: this.provider.name };
   }
 
   /** A SetupIntent for the profile's customer, whose secret a client confirms with Stripe.js or a mobile SDK. */

@@ -1,5 +1,6 @@
 /**
- * Payment facts other modules may subscribe to through `PaymentsFacade.onPaymentEvent`.
+ * Payment facts, published to PaymentEvents' subscribers. No module subscribes yet, so the
+ * facade offers no way to: add `onPaymentEvent(listener)` there when one needs to.
  * Listeners run inside the transaction that records the fact (a webhook's inbox row, a
  * payout's status change): what they write commits with it, and a listener that throws rolls
  * it back (a webhook is then redelivered, a job retried). Each fact is published once, when

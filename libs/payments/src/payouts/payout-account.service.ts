@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, type EntityManager } from 'typeorm';
-import { APP_CONFIG, DomainError, inTransaction, newId, type AppConfig } from '@foule/shared';
+import { APP_CONFIG, DomainError, inTransaction, newId, type AppConfig, updateReturning } from '@foule/shared';
 import type { PaymentProvider, PayoutAccountState } from '../provider/payment-provider';
 import { retryTransient } from '../provider/provider-calls';
 import { providerErrorToDomain } from '../provider/provider-errors';
@@ -81,7 +81,7 @@ export class PayoutAccountService {
       if (reportedAt !== 'current' && reportedAt < account.stateAsOf) return account;
       const stateAsOf = reportedAt === 'current' ? account.stateAsOf : reportedAt;
       const onboardingUrl = state.payoutsEnabled ? null : (state.onboardingUrl ?? account.onboardingUrl);
-      await m.query('UPDATE payments.payout_accounts SET payouts_enabled = $2, onboarding_url = $3, state_as_of = $4, updated_at = now() WHERE id = $1', [
+      await updateReturning(m, 'UPDATE payments.payout_accounts SET payouts_enabled = $2, onboarding_url = $3, state_as_of = $4, updated_at = now() WHERE id = $1', [
         account.id,
         state.payoutsEnabled,
         onboardingUrl,

@@ -40,11 +40,15 @@ export class PayoutAccountEntity {
 
 export type PayoutStatus = 'PENDING' | 'PAID' | 'FAILED';
 
+/** What a payout pays: a campaign's funds to its creator, a contest's prize to a designer, or a winning designer's royalty on a campaign. */
+export type PayoutKind = 'CAMPAIGN_FUNDS' | 'CONTEST_PRIZE' | 'ROYALTY';
+
 @Entity({ schema: 'payments', name: 'payouts' })
 @Index('payouts_recipient_idx', ['recipientProfileId', 'id'])
 @Index('payouts_pending_idx', ['recipientProfileId'], { where: `"status" = 'PENDING'` })
 @Check('payouts_status_check', `"status" IN ('PENDING', 'PAID', 'FAILED')`)
 @Check('payouts_amount_positive', `"amount" > 0`)
+@Check('payouts_kind_check', `"kind" IN ('CAMPAIGN_FUNDS', 'CONTEST_PRIZE', 'ROYALTY')`)
 export class PayoutEntity {
   @PrimaryColumn('text')
   id: string;
@@ -60,6 +64,9 @@ export class PayoutEntity {
 
   @Column('text')
   status: PayoutStatus;
+
+  @Column('text')
+  kind: PayoutKind;
 
   /** The campaign or contest that earned it. */
   @Column('text')

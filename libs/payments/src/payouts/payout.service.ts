@@ -1,16 +1,20 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, type EntityManager } from 'typeorm';
-import { DomainError, JobScheduler, assertPositiveAmount, inTransaction, newId, normalizeCurrency, type Money, CrashPoints } from '@foule/shared';
+import { DomainError, JobScheduler, isIdOf, assertPositiveAmount, inTransaction, newId, normalizeCurrency, type Money, CrashPoints, updateReturning } from '@foule/shared';
 import { PaymentEvents } from '../events/payment-events';
+import { payoutCreatedEntry, payoutFailedEntry, payoutPaidEntry, payoutReversedEntry } from '../ledger/entries/payout-entries';
 import { LedgerAccounts } from '../ledger/ledger-accounts';
 import { LedgerService } from '../ledger/ledger.service';
 import { ProviderError, type PaymentProvider } from '../provider/payment-provider';
 import { PAYMENT_PROVIDER } from '../provider/provider.token';
-import { PayoutEntity } from './payout.entities';
+import { PayoutEntity, type PayoutKind } from './payout.entities';
 import { lockRecipient } from './recipient-lock';
 
 export const PAYOUT_TRANSFER_QUEUE = 'payments.payout-transfer';
+
+/** Crash tests may aim at one kind of payout: `crash-after-provider:payout.transfer.royalty`, for instance. */
+const CRASH_POINT_OF_KIND: Record<PayoutKind, string> = { CAMPAIGN_FUNDS: 'funds', CONTEST_PRIZE: 'prize', ROYALTY: 'royalty' };
 
 export interface CreatePayoutInput {
   recipientProfileId: string;
@@ -18,7 +22,13 @@ export interface CreatePayoutInput {
   /** The campaign or contest that earned it. */
   sourceId: string;
   idempotencyKey: string;
+  /** By default, from the source: a contest's payout is its prize, a campaign's its funds. A royalty says so. */
+  kind?: PayoutKind;
 }
+
+/** A payout's kind when the caller does not name it. */
+export const payoutKindOf = (input: Pick<CreatePayoutInput, 'kind' | 'sourceId'>): PayoutKind =>
+  input.kind ?? (isIdOf('contest', input.sourceId) ? 'CONTEST_PRIZE' : 'CAMPAIGN_FUNDS');
 
 /**
  * Payouts: money the platform owes a profile, moved out of `profile:<id>:payable` when the
@@ -75,13 +85,14 @@ export class PayoutService implements OnApplicationBootstrap {
     assertPositiveAmount(input.money.amount, 'amount');
     if (!input.idempotencyKey || input.idempotencyKey.length > 255) throw DomainError.badField('idempotencyKey', 'must be 1 to 255 characters');
     const recipient = input.recipientProfileId;
+    const kind = payoutKindOf(input);
     await lockRecipient(manager, recipient);
 
     const payoutId = newId('payout');
     const inserted = await manager.query<unknown[]>(
-      `INSERT INTO payments.payouts (id, recipient_profile_id, amount, currency, status, source_id, idempotency_key)
-       VALUES ($1, $2, $3, $4, 'PENDING', $5, $6) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
-      [payoutId, recipient, input.money.amount, currency, input.sourceId, input.idempotencyKey],
+      `INSERT INTO payments.payouts (id, recipient_profile_id, amount, currency, status, source_id, idempotency_key, kind)
+       VALUES ($1, $2, $3, $4, 'PENDING', $5, $6, $7) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
+      [payoutId, recipient, input.money.amount, currency, input.sourceId, input.idempotencyKey, kind],
     );
     if (inserted.length === 0) {
       const existing = await manager.getRepository(PayoutEntity).findOneByOrFail({ idempotencyKey: input.idempotencyKey });
@@ -89,21 +100,15 @@ export class PayoutService implements OnApplicationBootstrap {
         existing.recipientProfileId === recipient &&
         existing.amount === input.money.amount &&
         existing.currency === currency &&
-        existing.sourceId === input.sourceId;
+        existing.sourceId === input.sourceId &&
+        existing.kind === kind;
       if (!same) throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'This payout idempotency key was already used for a different payout');
       return { payoutId: existing.id };
     }
     const payable = LedgerAccounts.profilePayable(recipient);
     await this.ledger.append(
       manager,
-      {
-        kind: 'payout.created',
-        reference: payoutId,
-        postings: [
-          { account: payable, amount: -input.money.amount, currency },
-          { account: LedgerAccounts.payout(payoutId), amount: input.money.amount, currency },
-        ],
-      },
+      payoutCreatedEntry({ payoutId, recipientProfileId: recipient, money: { amount: input.money.amount, currency } }),
       // Nothing is paid out that is not owed.
       { alsoNonNegative: [payable] },
     );
@@ -159,6 +164,7 @@ export class PayoutService implements OnApplicationBootstrap {
       throw error;
     }
     this.crashPoints.afterProviderCall('payout.transfer');
+    this.crashPoints.afterProviderCall(`payout.transfer.${CRASH_POINT_OF_KIND[payout.kind]}`);
     await this.recordPaid(payoutId, transferId);
   }
 
@@ -175,15 +181,8 @@ export class PayoutService implements OnApplicationBootstrap {
         this.logger.error(`transfer ${transferId} of ${reported.amount} ${reported.currency} does not match payout ${payoutId}; not recorded`);
         return;
       }
-      await m.query(`UPDATE payments.payouts SET status = 'PAID', transfer_id = $2, paid_at = now() WHERE id = $1`, [payoutId, transferId]);
-      await this.ledger.append(m, {
-        kind: 'payout.paid',
-        reference: payoutId,
-        postings: [
-          { account: LedgerAccounts.payout(payoutId), amount: -payout.amount, currency: payout.currency },
-          { account: LedgerAccounts.externalStripe, amount: payout.amount, currency: payout.currency },
-        ],
-      });
+      await updateReturning(m, `UPDATE payments.payouts SET status = 'PAID', transfer_id = $2, paid_at = now() WHERE id = $1`, [payoutId, transferId]);
+      await this.ledger.append(m, payoutPaidEntry({ payoutId, money: { amount: payout.amount, currency: payout.currency } }));
       await this.events.publish({ type: 'payments.payout.paid', ...this.describe(payout) }, m);
     });
   }
@@ -196,15 +195,8 @@ export class PayoutService implements OnApplicationBootstrap {
       const payout = await this.lockPayout(m, payoutId);
       if (!payout || payout.status !== 'PAID' || payout.transferId !== transferId) return;
       const reason = `transfer ${transferId} was reversed`;
-      await m.query(`UPDATE payments.payouts SET status = 'FAILED', failure_reason = $2, failed_at = now() WHERE id = $1`, [payoutId, reason]);
-      await this.ledger.append(m, {
-        kind: 'payout.reversed',
-        reference: payoutId,
-        postings: [
-          { account: LedgerAccounts.externalStripe, amount: -payout.amount, currency: payout.currency },
-          { account: LedgerAccounts.profilePayable(payout.recipientProfileId), amount: payout.amount, currency: payout.currency },
-        ],
-      });
+      await updateReturning(m, `UPDATE payments.payouts SET status = 'FAILED', failure_reason = $2, failed_at = now() WHERE id = $1`, [payoutId, reason]);
+      await this.ledger.append(m, payoutReversedEntry({ payoutId, recipientProfileId: payout.recipientProfileId, money: { amount: payout.amount, currency: payout.currency } }));
       await this.events.publish({ type: 'payments.payout.failed', ...this.describe(payout), reason }, m);
     });
   }
@@ -213,18 +205,28 @@ export class PayoutService implements OnApplicationBootstrap {
     await this.dataSource.transaction(async (m) => {
       const payout = await this.lockPayout(m, payoutId);
       if (!payout || payout.status !== 'PENDING') return;
-      await m.query(`UPDATE payments.payouts SET status = 'FAILED', failure_reason = $2, failed_at = now() WHERE id = $1`, [payoutId, reason]);
-      await this.ledger.append(m, {
-        kind: 'payout.failed',
-        reference: payoutId,
-        postings: [
-          { account: LedgerAccounts.payout(payoutId), amount: -payout.amount, currency: payout.currency },
-          { account: LedgerAccounts.profilePayable(payout.recipientProfileId), amount: payout.amount, currency: payout.currency },
-        ],
-      });
+      await updateReturning(m, `UPDATE payments.payouts SET status = 'FAILED', failure_reason = $2, failed_at = now() WHERE id = $1`, [payoutId, reason]);
+      await this.ledger.append(m, payoutFailedEntry({ payoutId, recipientProfileId: payout.recipientProfileId, money: { amount: payout.amount, currency: payout.currency } }));
       await this.events.publish({ type: 'payments.payout.failed', ...this.describe(payout), reason }, m);
     });
     this.logger.warn(`payout ${payoutId} failed: ${reason}`);
+  }
+
+  /** What each profile was paid (or is being paid) in payouts of one kind, per currency; failed payouts left out. */
+  async earnedByKind(profileIds: readonly string[], kind: PayoutKind): Promise<Map<string, Money[]>> {
+    const earned = new Map<string, Money[]>();
+    if (profileIds.length === 0) return earned;
+    const rows = await this.dataSource.query<{ recipient_profile_id: string; currency: string; amount: string }[]>(
+      `SELECT recipient_profile_id, currency, sum(amount) AS amount FROM payments.payouts
+        WHERE recipient_profile_id = ANY($1) AND kind = $2 AND status <> 'FAILED' GROUP BY 1, 2 ORDER BY 2`,
+      [[...profileIds], kind],
+    );
+    for (const row of rows) {
+      const own = earned.get(row.recipient_profile_id) ?? [];
+      own.push({ amount: Number(row.amount), currency: row.currency.trim() });
+      earned.set(row.recipient_profile_id, own);
+    }
+    return earned;
   }
 
   async findByIds(ids: readonly string[]): Promise<PayoutEntity[]> {

@@ -23,6 +23,29 @@ export type StripeFact =
   | { kind: 'transfer'; transferId: string; payoutId: string | null; amount: number; currency: string; reversed: boolean }
   | { kind: 'ignored'; reason: string };
 
+/**
+ * Why a correctly signed event cannot be recorded, or undefined when it can: an id and a type
+ * of storable text, `created` in whole Unix seconds, and no text anywhere that PostgreSQL
+ * cannot store (its jsonb refuses NUL). Such an event is answered 400, not retried by Stripe
+ * as a 500 would be. `isStorableText` is @foule/shared's (passed in: this file stays Nest-free).
+ */
+export function malformedEventProblem(event: unknown, isStorableText: (text: string) => boolean): string | undefined {
+  const { id, type, created, data } = objectOf(event);
+  const shortText = (value: unknown) => typeof value === 'string' && value.length > 0 && value.length <= 255 && isStorableText(value);
+  if (!shortText(id)) return 'the event id must be a non-empty string of at most 255 storable characters';
+  if (!shortText(type)) return 'the event type must be a non-empty string of at most 255 storable characters';
+  if (typeof created !== 'number' || !Number.isSafeInteger(created) || created < 0) return 'the event created time must be whole Unix seconds';
+  if (!data || typeof data !== 'object' || !objectOf(data).object || typeof objectOf(data).object !== 'object') return 'the event has no data.object';
+  const allTextStorable = (value: unknown): boolean => {
+    if (typeof value === 'string') return isStorableText(value);
+    if (Array.isArray(value)) return value.every(allTextStorable);
+    if (value && typeof value === 'object') return Object.entries(value).every(([key, item]) => isStorableText(key) && allTextStorable(item));
+    return true;
+  };
+  if (!allTextStorable(event)) return 'the event holds text with NUL characters or unpaired surrogates';
+  return undefined;
+}
+
 /** An id, or an expanded object's id. */
 function idOf(value: unknown): string | null {
   if (typeof value === 'string') return value;

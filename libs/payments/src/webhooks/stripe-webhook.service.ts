@@ -1,13 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import Stripe from 'stripe';
+import type StripeSdk from 'stripe';
 import { DataSource, type EntityManager } from 'typeorm';
-import { APP_CONFIG, DomainError, type AppConfig } from '@foule/shared';
+import { APP_CONFIG, DomainError, isStorableText, type AppConfig } from '@foule/shared';
 import { ChargeRecordsService } from '../charges/charge-records.service';
 import type { ChargeFact } from '../charges/charge-state';
 import { PayoutAccountService } from '../payouts/payout-account.service';
 import { PayoutService } from '../payouts/payout.service';
-import { factFromStripeEvent, type StripeEventShape, type StripeFact } from './stripe-event-facts';
+import { factFromStripeEvent, malformedEventProblem, type StripeEventShape, type StripeFact } from './stripe-event-facts';
 
 /** Stripe's default: a signature older than this is refused, so a captured request cannot be replayed later. */
 const SIGNATURE_TOLERANCE_SECONDS = 300;
@@ -31,14 +31,26 @@ export class StripeWebhookService {
 
   verify(rawBody: Buffer | undefined, signature: string | undefined): StripeEventShape {
     const secret = this.config.stripeWebhookSecret;
-    if (!secret) throw DomainError.notFound('Stripe webhooks are not configured on this server (STRIPE_WEBHOOK_SECRET is unset)');
+    // No configuration names in answers: they tell a caller how the server is set up.
+    if (!secret) throw new DomainError('NOT_FOUND', 'Stripe webhooks are not enabled on this server');
     if (!rawBody || rawBody.length === 0) throw DomainError.badField('body', 'expected the JSON body of a Stripe event');
     if (!signature) throw DomainError.badField('stripe-signature', 'the Stripe-Signature header is missing');
+    let event: StripeEventShape;
     try {
-      return Stripe.webhooks.constructEvent(rawBody, signature, secret, SIGNATURE_TOLERANCE_SECONDS);
+      // The SDK is loaded on the first webhook, not at boot (the sandbox never needs it).
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { webhooks } = require('stripe') as typeof StripeSdk;
+      event = webhooks.constructEvent(rawBody, signature, secret, SIGNATURE_TOLERANCE_SECONDS);
     } catch (error) {
       throw DomainError.badField('stripe-signature', error instanceof Error ? error.message : 'the signature does not match');
     }
+    const problem = malformedEventProblem(event, isStorableText);
+    if (problem) {
+      // The reason only: the body may hold anything, and the header is a signature.
+      this.logger.warn(`refused a signed Stripe event that cannot be recorded: ${problem}`);
+      throw DomainError.badField('body', problem);
+    }
+    return event;
   }
 
   async receive(event: StripeEventShape): Promise<{ received: true; duplicate: boolean }> {

@@ -13,7 +13,7 @@ const RESOLVER_NAME_METADATA = 'graphql:resolver_name';
 
 /** A class, as Nest modules list providers: something with a name and a prototype. */
 type ClassLike = abstract new (...args: never[]) => unknown;
-type ModuleLike = ClassLike | { module: ClassLike; providers?: unknown[]; imports?: unknown[] };
+export type ModuleLike = ClassLike | { module: ClassLike; providers?: unknown[]; imports?: unknown[] };
 
 export interface AuditResult {
   checked: string[];
@@ -22,7 +22,8 @@ export interface AuditResult {
   operations: string[];
 }
 
-function classesOf(root: ModuleLike, seen = new Set<unknown>()): ClassLike[] {
+/** The provider classes of a module and of everything it imports (static and dynamic modules). */
+export function classesOf(root: ModuleLike, seen = new Set<unknown>()): ClassLike[] {
   if (!root || seen.has(root)) return [];
   seen.add(root);
   const moduleClass = typeof root === 'function' ? root : root.module;

@@ -2,9 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { DomainError } from '../errors/domain-error';
-import { readOrCreateDevSecret } from './dev-secret';
-
-export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
+import { ACCESS_TOKEN_TTL_SECONDS, hasAcceptableLifetime } from './access-token-lifetime';
+import { serverSecret } from './dev-secret';
 
 /** Signs and verifies short-lived access tokens (HS256 JWT carrying the profile id). */
 @Injectable()
@@ -12,8 +11,7 @@ export class AccessTokenService {
   private readonly jwt: JwtService;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    const secret = config.jwtSecret ?? readOrCreateDevSecret(config.dataDir, 'jwt-secret');
-    this.jwt = new JwtService({ secret, signOptions: { algorithm: 'HS256', issuer: 'foule', audience: 'foule-api' } });
+    this.jwt = new JwtService({ secret: serverSecret(config), signOptions: { algorithm: 'HS256', issuer: 'foule', audience: 'foule-api' } });
   }
 
   /** A token for a profile within a session (the refresh-token family it was issued from). */
@@ -23,10 +21,15 @@ export class AccessTokenService {
     return { token, expiresAt };
   }
 
-  /** The profile and session of a valid token; UNAUTHENTICATED for anything else. */
+  /**
+   * The profile and session of a valid token; UNAUTHENTICATED for anything else. Beyond the
+   * signature, a token must say who issued it for whom (iss, aud) and when (iat, exp), and may
+   * live no longer than we issue tokens for: a token signed with the right key but without an
+   * expiry, or with a longer one, was not made by this server.
+   */
   verify(token: string): { profileId: string; sessionId: string } {
     try {
-      const payload = this.jwt.verify<{ sub?: string; sid?: string; typ?: string }>(token, {
+      const payload = this.jwt.verify<{ sub?: unknown; sid?: unknown; typ?: unknown; iat?: unknown; exp?: unknown }>(token, {
         algorithms: ['HS256'],
         issuer: 'foule',
         audience: 'foule-api',
@@ -34,6 +37,7 @@ export class AccessTokenService {
       if (payload.typ !== 'access' || typeof payload.sub !== 'string' || typeof payload.sid !== 'string') {
         throw new Error('not an access token');
       }
+      if (!hasAcceptableLifetime(payload.iat, payload.exp, Date.now() / 1000)) throw new Error('not a lifetime this server issues');
       return { profileId: payload.sub, sessionId: payload.sid };
     } catch (error) {
       const expired = error instanceof Error && error.name === 'TokenExpiredError';

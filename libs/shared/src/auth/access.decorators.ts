@@ -21,3 +21,9 @@ export const CurrentViewer = createParamDecorator((_data: unknown, context: Exec
   if (context.getType<string>() === 'graphql') return GqlExecutionContext.create(context).getContext().viewer ?? null;
   return context.switchToHttp().getRequest().viewer ?? null;
 });
+
+/** The caller's network address (GraphQLContext.clientKey), for per-address limits. */
+export const ClientAddress = createParamDecorator((_data: unknown, context: ExecutionContext): string => {
+  if (context.getType<string>() === 'graphql') return GqlExecutionContext.create(context).getContext<{ clientKey: string }>().clientKey; // GraphQLContext's field: graphql/ builds on auth/, not the reverse
+  return context.switchToHttp().getRequest<{ ip?: string }>().ip ?? 'unknown';
+});

@@ -2,7 +2,6 @@ import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import { GqlExecutionContext } from '@nestjs/graphql';
 import { DomainError } from '../errors/domain-error';
-import type { GraphQLContext } from '../graphql/context';
 import { ACCESS_METADATA, type AccessRule } from './access-rule';
 import { hasRole, type Viewer } from './viewer';
 
@@ -20,7 +19,8 @@ export class AccessGuard implements CanActivate {
 
     let viewer: Viewer | null;
     if (context.getType<string>() === 'graphql') {
-      const gqlContext = GqlExecutionContext.create(context).getContext<GraphQLContext>();
+      // The part of GraphQLContext the guard reads, named here: graphql/ builds on auth/, not the reverse.
+      const gqlContext = GqlExecutionContext.create(context).getContext<{ viewer: Viewer | null; authError?: DomainError }>();
       if (gqlContext.authError) throw gqlContext.authError;
       viewer = gqlContext.viewer;
     } else {

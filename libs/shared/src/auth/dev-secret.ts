@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { AppConfig } from '../config/app-config';
 
 /**
  * In development a secret is generated once into DATA_DIR, so tokens survive restarts
@@ -21,4 +22,9 @@ export function readOrCreateDevSecret(dataDir: string, name: string): string {
       return readFileSync(file, 'utf8').trim();
     }
   }
+}
+
+/** The server's signing secret: JWT_SECRET, or in development the one generated into DATA_DIR. */
+export function serverSecret(config: Pick<AppConfig, 'jwtSecret' | 'dataDir'>): string {
+  return config.jwtSecret ?? readOrCreateDevSecret(config.dataDir, 'jwt-secret');
 }

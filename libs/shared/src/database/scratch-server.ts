@@ -1,7 +1,7 @@
 /**
  * A PostgreSQL server for throwaway databases: the test suite and the schema tooling use it.
  * DATABASE_URL's server when set (databases are created beside it), otherwise an ephemeral
- * embedded cluster in the system temp folder (fsync off), removed when stopped.
+ * embedded cluster in a folder of the system temp folder (fsync off), removed when stopped.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -34,20 +34,29 @@ async function adminQuery(url: string, sql: string): Promise<void> {
   }
 }
 
-export async function openScratchServer(options: { databaseUrl?: string; log?: (message: string) => void } = {}): Promise<ScratchServer> {
+export async function openScratchServer(
+  options: { databaseUrl?: string; log?: (message: string) => void; notice?: (message: string) => void } = {},
+): Promise<ScratchServer> {
   let baseUrl: string;
   let stopServer: () => Promise<void> = async () => undefined;
   if (options.databaseUrl) {
     baseUrl = options.databaseUrl;
   } else {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'foule-pg-'));
-    const server = await startEmbeddedPostgres({
-      dataDir: path.join(dir, 'pg'),
-      password: randomBytes(16).toString('hex'),
-      database: 'postgres',
-      ephemeral: true,
-      log: options.log,
-    });
+    let server: Awaited<ReturnType<typeof startEmbeddedPostgres>>;
+    try {
+      server = await startEmbeddedPostgres({
+        dataDir: path.join(dir, 'pg'),
+        password: randomBytes(16).toString('hex'),
+        database: 'postgres',
+        ephemeral: true,
+        log: options.log,
+        notice: options.notice,
+      });
+    } catch (error) {
+      rmSync(dir, { recursive: true, force: true });
+      throw error;
+    }
     baseUrl = server.url;
     stopServer = async () => {
       await server.stop();
@@ -58,8 +67,16 @@ export async function openScratchServer(options: { databaseUrl?: string; log?: (
   return {
     urlFor: (database) => withDatabase(baseUrl, database),
     async createDatabase(name, template) {
-      await adminQuery(baseUrl, `CREATE DATABASE ${quote(name)}${template ? ` TEMPLATE ${quote(template)}` : ''}`);
-      return withDatabase(baseUrl, name);
+      // Two copies of one template at the same moment collide ("being accessed by other users"): retry.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await adminQuery(baseUrl, `CREATE DATABASE ${quote(name)}${template ? ` TEMPLATE ${quote(template)}` : ''}`);
+          return withDatabase(baseUrl, name);
+        } catch (error) {
+          if (attempt >= 30 || !/being accessed by other users/.test(String(error))) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 100 + Math.random() * 200));
+        }
+      }
     },
     async dropDatabase(name) {
       await adminQuery(baseUrl, `DROP DATABASE IF EXISTS ${quote(name)} WITH (FORCE)`);

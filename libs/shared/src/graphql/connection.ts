@@ -26,7 +26,8 @@ export interface Edge<T> {
 export interface ConnectionShape<T> {
   edges: Edge<T>[];
   pageInfo: PageInfo;
-  totalCount: number;
+  /** Or the count on its way: paginateById counts only when the field is read (see there). */
+  totalCount: number | Promise<number>;
 }
 
 /** Builds `<Name>Edge` and `<Name>Connection` object types for a node type. */
@@ -51,7 +52,7 @@ export function toConnection<Row, T>(
   rows: Row[],
   size: number,
   args: PageArgs,
-  totalCount: number,
+  totalCount: ConnectionShape<T>['totalCount'],
   keyOf: (row: Row) => string,
   toNode: (row: Row) => T = (row) => row as unknown as T,
 ): ConnectionShape<T> {
@@ -71,7 +72,8 @@ export function toConnection<Row, T>(
 
 /**
  * Pages a TypeORM query by `<alias>.id`, newest first by default. The count runs on a copy
- * of the same filtered query, without the cursor.
+ * of the same filtered query, without the cursor, and only if the request asks for
+ * `totalCount` (once, however many times it is asked).
  */
 export async function paginateById<E extends ObjectLiteral & { id: string }>(
   query: SelectQueryBuilder<E>,
@@ -86,9 +88,10 @@ export async function paginateById<E extends ObjectLiteral & { id: string }>(
   if (args.after) {
     pageQuery.andWhere(`${alias}.id ${order === 'DESC' ? '<' : '>'} :__after`, { __after: decodeCursor(args.after) });
   }
-  const [rows, totalCount] = await Promise.all([
-    pageQuery.orderBy(`${alias}.id`, order).limit(size + 1).getMany(),
-    countQuery.getCount(),
-  ]);
-  return toConnection(rows, size, args, totalCount, (row) => row.id);
+  const rows = await pageQuery.orderBy(`${alias}.id`, order).limit(size + 1).getMany();
+  const connection = toConnection<E, E>(rows, size, args, 0, (row) => row.id);
+  // A getter, read by GraphQL only when the request selects totalCount: no COUNT otherwise.
+  let counted: Promise<number> | undefined;
+  Object.defineProperty(connection, 'totalCount', { enumerable: true, get: () => (counted ??= countQuery.getCount()) });
+  return connection;
 }

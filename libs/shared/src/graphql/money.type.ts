@@ -10,11 +10,17 @@ export class MoneyType {
   @Field({ description: 'ISO-4217, upper case' })
   currency: string;
 
+  /** Formatted when asked for: most lists ask for the amount only. */
   @Field({ description: 'e.g. "€12.50"' })
-  formatted: string;
+  get formatted(): string {
+    return formatMoney(this);
+  }
 
   static of(money: Money): MoneyType {
-    return Object.assign(new MoneyType(), { ...money, formatted: formatMoney(money) });
+    const value = new MoneyType();
+    value.amount = money.amount;
+    value.currency = money.currency;
+    return value;
   }
 }
 

@@ -8,6 +8,7 @@ export const NODE_TYPE_NAMES: Partial<Record<IdKind, string>> = {
   notification: 'Notification',
   campaign: 'Campaign',
   rewardTier: 'RewardTier',
+  addOn: 'AddOn',
   stretchGoal: 'StretchGoal',
   pledge: 'Pledge',
   campaignUpdate: 'CampaignUpdate',

@@ -1,7 +1,8 @@
 /**
  * Rejects abusive queries before execution with QUERY_TOO_COMPLEX: too deep, too many
- * aliases, or too costly (each field costs 1, and a list with `first: n` multiplies what is
- * beneath it by n; graphql-query-complexity does the arithmetic).
+ * aliases, or too costly (each field costs 1 unless it declares its own `complexity`, and a
+ * list with `first: n` multiplies what is beneath it by n; graphql-query-complexity does the
+ * arithmetic).
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import {
@@ -12,7 +13,7 @@ import {
   type GraphQLSchema,
   type SelectionSetNode,
 } from 'graphql';
-import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
+import { fieldExtensionsEstimator, getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
 
 export interface QueryLimits {
   maxDepth: number;
@@ -22,9 +23,18 @@ export interface QueryLimits {
 
 export const DEFAULT_QUERY_LIMITS: QueryLimits = { maxDepth: 12, maxAliases: 30, maxCost: 25_000 };
 
+// A refusal before execution is the request's fault: HTTP 400, as Apollo answers invalid queries.
 function tooComplex(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'QUERY_TOO_COMPLEX' } });
+  return new GraphQLError(message, { extensions: { code: 'QUERY_TOO_COMPLEX', http: { status: 400 } } });
 }
+
+/**
+ * The schema's own introspection fields. Their subtrees are not measured: the standard
+ * introspection query (GraphiQL's, codegen's) is 15 levels deep, and introspection's recursion
+ * is already bounded by graphql-js's MaxIntrospectionDepthRule, one of the validation rules
+ * every request passes.
+ */
+const INTROSPECTION_FIELDS = new Set(['__schema', '__type']);
 
 /** Deepest field nesting and number of aliases, following fragments (each once per path). */
 export function measureDocument(document: DocumentNode, operationName?: string | null): { depth: number; aliases: number } {
@@ -38,7 +48,9 @@ export function measureDocument(document: DocumentNode, operationName?: string |
     for (const selection of selectionSet.selections) {
       if (selection.kind === Kind.FIELD) {
         if (selection.alias) aliases++;
-        if (selection.selectionSet) deepest = Math.max(deepest, walk(selection.selectionSet, depth + 1, seen));
+        if (selection.selectionSet && !INTROSPECTION_FIELDS.has(selection.name.value)) {
+          deepest = Math.max(deepest, walk(selection.selectionSet, depth + 1, seen));
+        }
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         deepest = Math.max(deepest, walk(selection.selectionSet, depth, seen));
       } else {
@@ -64,28 +76,41 @@ const pagedListEstimator: ComplexityEstimator = ({ args, childComplexity }) => {
   return first === undefined ? undefined : 1 + first * childComplexity;
 };
 
+/** QUERY_TOO_COMPLEX when the operation is too deep, uses too many aliases or costs too much; undefined when it is within the limits. */
+export function queryLimitsError(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown> | null | undefined,
+  limits: QueryLimits = DEFAULT_QUERY_LIMITS,
+): GraphQLError | undefined {
+  const { depth, aliases } = measureDocument(document, operationName);
+  if (depth > limits.maxDepth) return tooComplex(`The query is ${depth} levels deep; at most ${limits.maxDepth} are allowed`);
+  if (aliases > limits.maxAliases) return tooComplex(`The query uses ${aliases} aliases; at most ${limits.maxAliases} are allowed`);
+  let cost: number;
+  try {
+    cost = getComplexity({
+      schema,
+      query: document,
+      operationName: operationName ?? undefined,
+      variables: variables ?? {},
+      // A field's own cost (`complexity` in its @Field options) first: e.g. the analytics aggregates.
+      estimators: [fieldExtensionsEstimator(), pagedListEstimator, simpleEstimator({ defaultComplexity: 1 })],
+    });
+  } catch {
+    // Variables that do not coerce: execution reports them as BAD_USER_INPUT.
+    return undefined;
+  }
+  return cost > limits.maxCost ? tooComplex(`The query would cost ${cost}; at most ${limits.maxCost} is allowed`) : undefined;
+}
+
 export function queryLimitsPlugin(getSchema: () => GraphQLSchema, limits: QueryLimits = DEFAULT_QUERY_LIMITS): ApolloServerPlugin {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document }) {
-          const { depth, aliases } = measureDocument(document, request.operationName);
-          if (depth > limits.maxDepth) throw tooComplex(`The query is ${depth} levels deep; at most ${limits.maxDepth} are allowed`);
-          if (aliases > limits.maxAliases) throw tooComplex(`The query uses ${aliases} aliases; at most ${limits.maxAliases} are allowed`);
-          let cost: number;
-          try {
-            cost = getComplexity({
-              schema: getSchema(),
-              query: document,
-              operationName: request.operationName ?? undefined,
-              variables: request.variables ?? {},
-              estimators: [pagedListEstimator, simpleEstimator({ defaultComplexity: 1 })],
-            });
-          } catch {
-            // Variables that do not coerce: execution reports them as BAD_USER_INPUT.
-            return;
-          }
-          if (cost > limits.maxCost) throw tooComplex(`The query would cost ${cost}; at most ${limits.maxCost} is allowed`);
+          const refusal = queryLimitsError(getSchema(), document, request.operationName, request.variables, limits);
+          if (refusal) throw refusal;
         },
       };
     },

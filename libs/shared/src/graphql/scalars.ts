@@ -1,7 +1,8 @@
 import { Kind, GraphQLError, GraphQLScalarType, type ValueNode } from 'graphql';
 
-function badInput(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
+/** `node`: the literal refused, so that the error can name the field it was given for. */
+function badInput(message: string, node?: ValueNode): GraphQLError {
+  return new GraphQLError(message, { nodes: node, extensions: { code: 'BAD_USER_INPUT' } });
 }
 
 function parseDate(value: unknown): Date {
@@ -26,7 +27,7 @@ export const DateTimeScalar = new GraphQLScalarType<Date, string>({
   },
   parseValue: parseDate,
   parseLiteral(ast: ValueNode) {
-    if (ast.kind !== Kind.STRING) throw badInput('DateTime must be an ISO-8601 string');
+    if (ast.kind !== Kind.STRING) throw badInput('DateTime must be an ISO-8601 string', ast);
     return parseDate(ast.value);
   },
 });
@@ -48,7 +49,7 @@ export const SafeIntScalar = new GraphQLScalarType<number, number>({
   },
   parseValue: parseSafeInt,
   parseLiteral(ast: ValueNode) {
-    if (ast.kind !== Kind.INT) throw badInput('SafeInt must be an integer');
+    if (ast.kind !== Kind.INT) throw badInput('SafeInt must be an integer', ast);
     return parseSafeInt(Number(ast.value));
   },
 });

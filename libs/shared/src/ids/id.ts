@@ -8,10 +8,12 @@ import { monotonicFactory } from 'ulid';
 export const ID_PREFIXES = {
   profile: 'prf',
   refreshToken: 'rft',
+  emailToken: 'etk',
   comment: 'cmt',
   notification: 'ntf',
   campaign: 'cmp',
   rewardTier: 'tir',
+  addOn: 'ado',
   stretchGoal: 'stg',
   pledge: 'pld',
   campaignUpdate: 'cup',

@@ -11,6 +11,8 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import PgBoss from 'pg-boss';
 import type { EntityManager } from 'typeorm';
+import { PooledClient } from '../database/pooled-client';
+import { isLostJobOutcome } from './lost-job-outcome';
 
 export interface QueueDefinition<T extends object> {
   name: string;
@@ -34,6 +36,12 @@ export interface JobsOptions {
 
 export const JOBS_OPTIONS = Symbol('JOBS_OPTIONS');
 
+const DEFAULT_EXPIRE_SECONDS = 15 * 60;
+/** What pg-boss stores as a failed job's output, as its own fail() would. */
+const asJobOutput = (error: Error) => ({ name: error.name, message: error.message, stack: error.stack });
+/** Tries at writing a job's outcome (100 ms, doubling: about 1.5 s, a database restart's usual length). */
+const OUTCOME_ATTEMPTS = 5;
+
 interface SendOptions {
   /** At most one waiting job per key in this queue: a second schedule replaces the first. */
   key?: string;
@@ -55,12 +63,41 @@ export class JobScheduler implements OnApplicationBootstrap, OnApplicationShutdo
       schema: 'pgboss',
       max: 6,
       application_name: 'foule-jobs',
+      // pg-boss hands its options to pg.Pool: the same client as TypeORM's pool (database/pooled-client.ts).
+      ...({ Client: PooledClient } as object),
       // Supervision and scheduling need one process only; every process may still work.
       supervise: true,
       schedule: false,
     });
     this.boss.on('error', (error) => this.logger.error(`pg-boss: ${error.message}`));
+    process.on('unhandledRejection', this.survivesLostJobOutcome);
   }
+
+  /**
+   * Writes a job's outcome ourselves, awaited and retried, before pg-boss writes it (see
+   * lost-job-outcome.ts: it does not await its own write, so a connection dropped at that moment
+   * would leave the job active until it expires: hours, for a settlement). pg-boss' write
+   * afterwards finds the job no longer active and changes nothing. If every attempt fails, the
+   * error goes to pg-boss, whose own write fails the job for a retry once the database is back.
+   */
+  private async recordOutcome(queue: string, jobId: string, failure: Error | undefined): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (failure === undefined) await this.boss.complete(queue, jobId);
+        else await this.boss.fail(queue, jobId, asJobOutput(failure));
+        return;
+      } catch (error) {
+        if (attempt >= OUTCOME_ATTEMPTS) throw failure ?? error;
+        await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** (attempt - 1)));
+      }
+    }
+  }
+
+  /** See lost-job-outcome.ts: pg-boss' unawaited outcome writes must not end the process when the database drops; anything else still does. */
+  private readonly survivesLostJobOutcome = (reason: unknown): void => {
+    if (!isLostJobOutcome(reason)) throw reason;
+    this.logger.warn(`pg-boss could not write a job's outcome (${(reason as Error).message}); recordOutcome wrote it first, or the job runs again once it expires`);
+  };
 
   /** Declares a queue and its handler; call from a module's constructor or onModuleInit. */
   define<T extends object>(queue: QueueDefinition<T>): void {
@@ -78,7 +115,7 @@ export class JobScheduler implements OnApplicationBootstrap, OnApplicationShutdo
         retryLimit: queue.retryLimit ?? 10,
         retryDelay: queue.retryDelaySeconds ?? 2,
         retryBackoff: true,
-        expireInSeconds: queue.expireInSeconds ?? 15 * 60,
+        expireInSeconds: queue.expireInSeconds ?? DEFAULT_EXPIRE_SECONDS,
       });
     }
     this.started = true;
@@ -90,7 +127,16 @@ export class JobScheduler implements OnApplicationBootstrap, OnApplicationShutdo
           queue.name,
           { pollingIntervalSeconds: this.options.pollingIntervalSeconds ?? 1, batchSize: 1, includeMetadata: true },
           async ([job]) => {
-            await queue.handle(job.data, { id: job.id, retryCount: job.retryCount });
+            const expiresAt = Date.now() + (queue.expireInSeconds ?? DEFAULT_EXPIRE_SECONDS) * 1000;
+            let failure: Error | undefined;
+            try {
+              await queue.handle(job.data, { id: job.id, retryCount: job.retryCount });
+            } catch (error) {
+              failure = error instanceof Error ? error : new Error(String(error));
+            }
+            // Past its expiry pg-boss has failed the job already and may be running it again: its outcome is no longer ours to write.
+            if (Date.now() < expiresAt) await this.recordOutcome(queue.name, job.id, failure);
+            else if (failure !== undefined) throw failure;
           },
         );
       }
@@ -98,9 +144,18 @@ export class JobScheduler implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.stop(10_000);
+    process.off('unhandledRejection', this.survivesLostJobOutcome);
+  }
+
+  /**
+   * Stops fetching jobs and waits up to `timeoutMs` for the running handlers to finish (their safe
+   * point: a handler is a transaction or idempotent steps), then closes pg-boss' pool. Once only.
+   */
+  async stop(timeoutMs: number): Promise<void> {
     if (!this.started) return;
     this.started = false;
-    await this.boss.stop({ graceful: true, timeout: 10_000, wait: true });
+    await this.boss.stop({ graceful: true, timeout: timeoutMs, wait: true });
   }
 
   /** Runs `queue` with `data` at `runAt`, once per key: an earlier waiting job of the same key is replaced. */
@@ -111,6 +166,23 @@ export class JobScheduler implements OnApplicationBootstrap, OnApplicationShutdo
   /** Runs `queue` with `data` as soon as a worker is free. */
   async enqueue<T extends object>(queue: string, data: T, options: SendOptions = {}): Promise<void> {
     await this.send(queue, data, options);
+  }
+
+  /**
+   * Writes many jobs of `queue` in one statement (in `manager`'s transaction when given), for
+   * fan-outs: 10,000 jobs cost one INSERT, not 10,000. No keys: the caller makes them unique.
+   */
+  async enqueueMany<T extends object>(queue: string, data: T[], options: { manager?: EntityManager } = {}): Promise<void> {
+    if (!this.queues.has(queue)) throw new Error(`Unknown queue ${queue}`);
+    if (data.length === 0) return;
+    const manager = options.manager;
+    const db = manager && {
+      executeSql: async (text: string, values: unknown[]) => ({ rows: await manager.query(text, values) }),
+    };
+    await this.boss.insert(
+      data.map((item) => ({ name: queue, data: item })),
+      (db ? { db } : {}) as PgBoss.InsertOptions,
+    );
   }
 
   private async send(queue: string, data: object, options: SendOptions): Promise<void> {

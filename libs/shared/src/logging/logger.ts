@@ -9,7 +9,27 @@ import pino, { type Logger } from 'pino';
 import pinoHttp from 'pino-http';
 
 export function createLogger(level: string): Logger {
-  return pino({ level, base: { service: 'foule' }, timestamp: pino.stdTimeFunctions.isoTime });
+  return pino({ level, base: { service: 'foule' }, timestamp: pino.stdTimeFunctions.isoTime, serializers: { err: serializeError } });
+}
+
+/**
+ * What a logged error shows: its kind, message and stack, and for a failed SQL statement the
+ * statement and its parameter count. Never the parameters themselves nor the driver's
+ * `detail` ("Key (email)=(...)"), which hold users' data: a new user's email and password hash.
+ */
+export function serializeError(error: unknown): unknown {
+  if (!(error instanceof Error)) return error;
+  const sql = error as Error & { query?: unknown; parameters?: unknown; code?: unknown; driverError?: { code?: unknown } };
+  return {
+    type: error.constructor.name,
+    message: error.message,
+    stack: error.stack,
+    ...(typeof sql.code === 'string' ? { code: sql.code } : {}),
+    ...(typeof sql.driverError?.code === 'string' ? { code: sql.driverError.code } : {}),
+    ...(typeof sql.query === 'string' ? { query: sql.query.slice(0, 500) } : {}),
+    ...(Array.isArray(sql.parameters) ? { parameterCount: sql.parameters.length } : {}),
+    ...(error.cause !== undefined ? { cause: serializeError(error.cause) } : {}),
+  };
 }
 
 export class PinoNestLogger implements LoggerService {
@@ -32,6 +52,14 @@ export class PinoNestLogger implements LoggerService {
   }
 }
 
+/**
+ * A request's URL as it may be logged: the signatures of signed URLs (file uploads and
+ * downloads, S3's `X-Amz-Signature`) open the file to anyone holding them until they expire.
+ */
+export function loggableUrl(url: string): string {
+  return url.replace(/([?&](?:signature|x-amz-signature)=)[^&#]*/gi, '$1[redacted]');
+}
+
 export function requestLogger(logger: Logger) {
   return pinoHttp({
     logger: logger as unknown as pino.Logger<'info' | 'error'>,
@@ -43,7 +71,7 @@ export function requestLogger(logger: Logger) {
     },
     customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
     serializers: {
-      req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+      req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: loggableUrl(req.url) }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
     autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/ready' },

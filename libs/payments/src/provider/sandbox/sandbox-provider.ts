@@ -52,11 +52,21 @@ interface Execution<R> {
   money?: ProviderMoney;
 }
 
+/** An object a request needs to exist (the customer of a charge, the account of a transfer). */
+interface Requirement {
+  operation: Operation;
+  objectId: string;
+  param: string;
+  what: string;
+}
+
 interface StoredRequest {
   operation: string;
   request_hash: string;
   response: unknown;
 }
+
+const customerOf = (customerId: string): Requirement => ({ operation: 'ensureCustomer', objectId: customerId, param: 'customerId', what: 'customer' });
 
 export class SandboxPaymentProvider implements PaymentProvider {
   readonly name = 'sandbox' as const;
@@ -68,15 +78,15 @@ export class SandboxPaymentProvider implements PaymentProvider {
   ) {}
 
   ensureCustomer(input: { profileId: string; idempotencyKey: string }): Promise<{ customerId: string }> {
-    return this.request('ensureCustomer', input.idempotencyKey, { profileId: input.profileId }, async () => {
+    return this.requestOnce('ensureCustomer', input.idempotencyKey, { profileId: input.profileId }, null, () => {
       const customerId = sandboxId('cus');
       return { response: { customerId }, objectId: customerId };
     });
   }
 
   createSetupIntent(input: { customerId: string; idempotencyKey: string }): Promise<{ setupIntentId: string; clientSecret: string }> {
-    return this.request('createSetupIntent', input.idempotencyKey, { customerId: input.customerId }, async (manager) => {
-      await this.requireObject(manager, 'ensureCustomer', input.customerId, 'customerId', 'customer');
+    const customer = customerOf(input.customerId);
+    return this.requestOnce('createSetupIntent', input.idempotencyKey, { customerId: input.customerId }, customer, () => {
       const setupIntentId = sandboxId('seti');
       return {
         response: { setupIntentId, clientSecret: `${setupIntentId}_secret_${randomBytes(12).toString('hex')}` },
@@ -88,9 +98,8 @@ export class SandboxPaymentProvider implements PaymentProvider {
 
   savePaymentMethod(input: { customerId: string; paymentMethodId: string; idempotencyKey: string }): Promise<SetupResult> {
     const { idempotencyKey, ...params } = input;
-    return this.request('savePaymentMethod', idempotencyKey, params, async (manager) => {
+    return this.requestOnce('savePaymentMethod', idempotencyKey, params, customerOf(input.customerId), () => {
       const card = this.requireCard(input.paymentMethodId);
-      await this.requireObject(manager, 'ensureCustomer', input.customerId, 'customerId', 'customer');
       const setupIntentId = sandboxId('seti');
       const response: SetupResult = card.onSave
         ? { status: 'failed', declineCode: card.onSave, message: DECLINE_MESSAGES[card.onSave] ?? 'Your card was declined.' }
@@ -142,7 +151,7 @@ export class SandboxPaymentProvider implements PaymentProvider {
   /** Sandbox accounts are verified at once: payouts are enabled as soon as the account exists. */
   createPayoutAccount(input: { profileId: string; country: string; idempotencyKey: string; returnUrl: string }): Promise<PayoutAccountState> {
     const { idempotencyKey, returnUrl: _returnUrl, ...params } = input;
-    return this.request('createPayoutAccount', idempotencyKey, params, async () => {
+    return this.requestOnce('createPayoutAccount', idempotencyKey, params, null, () => {
       if (!/^[A-Z]{2}$/.test(input.country)) throw new ProviderError('invalid_request', `Country '${input.country}' is unknown`, 'country');
       const accountId = sandboxId('acct');
       const state: PayoutAccountState = { accountId, country: input.country, payoutsEnabled: true, onboardingUrl: null };
@@ -162,9 +171,9 @@ export class SandboxPaymentProvider implements PaymentProvider {
 
   transfer(input: TransferInput): Promise<{ transferId: string }> {
     const { idempotencyKey, ...params } = input;
-    return this.request('transfer', idempotencyKey, params, async (manager) => {
+    const account: Requirement = { operation: 'createPayoutAccount', objectId: input.accountId, param: 'accountId', what: 'account' };
+    return this.requestOnce('transfer', idempotencyKey, params, account, () => {
       this.checkMoney(input.money, false);
-      await this.requireObject(manager, 'createPayoutAccount', input.accountId, 'accountId', 'account');
       const transferId = sandboxId('tr');
       return { response: { transferId }, objectId: transferId, parentId: input.accountId, money: input.money };
     });
@@ -172,10 +181,9 @@ export class SandboxPaymentProvider implements PaymentProvider {
 
   private charge(operation: 'chargeOnSession' | 'chargeOffSession', input: ChargeInput, offSession: boolean): Promise<ChargeResult> {
     const { idempotencyKey, ...params } = input;
-    return this.request(operation, idempotencyKey, params, async (manager) => {
+    return this.requestOnce(operation, idempotencyKey, params, customerOf(input.customerId), () => {
       this.checkMoney(input.money, true);
       const card = this.requireCard(input.paymentMethodId);
-      await this.requireObject(manager, 'ensureCustomer', input.customerId, 'customerId', 'customer');
       const chargeId = sandboxId('pi');
       const declineCode = chargeOutcome(card, offSession);
       const response: ChargeResult = declineCode
@@ -238,6 +246,62 @@ export class SandboxPaymentProvider implements PaymentProvider {
     return outcome.response;
   }
 
+  /**
+   * One idempotent request whose only check against stored objects is that one exists: a
+   * single statement (the answer is stored only if the required object exists and the key is
+   * new), so a request costs one round trip and one commit, as a call to Stripe does. When
+   * nothing was stored, the key is looked up: a stored answer is replayed (or is a mismatch),
+   * otherwise the required object is missing. A request refused as invalid is not stored, but
+   * a key already used still answers as Stripe does: its stored response or a mismatch.
+   */
+  private async requestOnce<R>(
+    operation: Operation,
+    idempotencyKey: string,
+    params: object,
+    requires: Requirement | null,
+    execute: () => Execution<R>,
+  ): Promise<R> {
+    if (!idempotencyKey) throw new ProviderError('invalid_request', 'An idempotency key is required', 'idempotencyKey');
+    const fault = this.drawFault(operation, idempotencyKey);
+    const hash = requestHash({ operation, params });
+    let execution: Execution<R>;
+    try {
+      execution = execute();
+    } catch (error) {
+      const stored = await this.stored(this.dataSource.manager, idempotencyKey);
+      if (stored) return this.replay<R>(stored, operation, hash, idempotencyKey);
+      throw error;
+    }
+    const inserted = await this.dataSource.query<unknown[]>(
+      `INSERT INTO payments.sandbox_requests (idempotency_key, operation, request_hash, object_id, parent_id, amount, currency, response)
+       SELECT $1, $2, $3, $4, $5, $6, $7, $8
+        WHERE $9::text IS NULL OR EXISTS (SELECT 1 FROM payments.sandbox_requests WHERE object_id = $9 AND operation = $10)
+       ON CONFLICT (idempotency_key) DO NOTHING RETURNING idempotency_key`,
+      [
+        idempotencyKey,
+        operation,
+        hash,
+        execution.objectId ?? null,
+        execution.parentId ?? null,
+        execution.money?.amount ?? null,
+        execution.money?.currency ?? null,
+        JSON.stringify(execution.response),
+        requires?.objectId ?? null,
+        requires?.operation ?? null,
+      ],
+    );
+    if (inserted.length === 0) {
+      // A request with this key was stored before (or concurrently), or the required object does not exist.
+      const stored = await this.stored(this.dataSource.manager, idempotencyKey);
+      if (stored) return this.replay<R>(stored, operation, hash, idempotencyKey);
+      throw new ProviderError('invalid_request', `No such ${requires!.what}: '${requires!.objectId}'`, requires!.param);
+    }
+    if (fault === 'lost') {
+      throw new ProviderError('transient', `Sandbox fault: ${operation} took effect but its response was lost (simulated timeout)`);
+    }
+    return execution.response;
+  }
+
   private async stored(manager: EntityManager, idempotencyKey: string): Promise<StoredRequest | undefined> {
     const [row] = await manager.query<StoredRequest[]>(
       'SELECT operation, request_hash, response FROM payments.sandbox_requests WHERE idempotency_key = $1',
@@ -283,9 +347,5 @@ export class SandboxPaymentProvider implements PaymentProvider {
     if (!/^[A-Z]{3}$/.test(money.currency)) throw new ProviderError('invalid_request', `Invalid currency: ${money.currency}`, 'money.currency');
   }
 
-  private async requireObject(manager: EntityManager, operation: Operation, objectId: string, param: string, what: string): Promise<void> {
-    const rows = await manager.query<unknown[]>('SELECT 1 FROM payments.sandbox_requests WHERE object_id = $1 AND operation = $2', [objectId, operation]);
-    if (rows.length === 0) throw new ProviderError('invalid_request', `No such ${what}: '${objectId}'`, param);
-  }
 }
 

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { type ChargeResult, ProviderError } from '../payment-provider';
 import { DECLINE_MESSAGES } from '../test-cards';
 import { StripePaymentProvider, stripeConnectionOptions } from './stripe-provider';
-import { type LocalStripeServer, parseStripeForm, startLocalStripeServer } from './testing/local-stripe-server';
+import { type LocalStripeServer, parseStripeForm, startLocalStripeServer } from '@foule/payments/testing';
 
 const SECRET_KEY = 'sk_test_foule_local_0123456789';
 const RETURN_URL = 'http://localhost:3000/payouts/return';

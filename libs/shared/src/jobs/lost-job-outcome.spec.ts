@@ -1,0 +1,33 @@
+import { isLostJobOutcome } from './lost-job-outcome';
+
+function failure(message: string, code: string | undefined, stack: string): Error {
+  const error = Object.assign(new Error(message), { code });
+  error.stack = `Error: ${message}\n${stack}`;
+  return error;
+}
+
+const PG_BOSS_FAIL = '    at async Db.executeSql (/app/node_modules/pg-boss/src/db.js:42:14)\n    at async Manager.fail (/app/node_modules/pg-boss/src/manager.js:493:20)';
+const OUR_CODE = '    at async PayoutService.transfer (/app/dist/libs/payments/src/payouts/payout.service.js:120:9)';
+
+describe('isLostJobOutcome', () => {
+  it.each([
+    ['an administrator ending the backend', 'terminating connection due to administrator command', '57P01'],
+    ['a server shutting down', 'terminating connection due to administrator command', '57P02'],
+    ['a server starting up', 'the database system is starting up', '57P03'],
+    ['a refused connection', 'connect ECONNREFUSED 127.0.0.1:5432', 'ECONNREFUSED'],
+    ['a socket that closed', 'Connection terminated unexpectedly', undefined],
+  ])('tolerates pg-boss losing a job outcome to %s', (_what, message, code) => {
+    expect(isLostJobOutcome(failure(message, code, PG_BOSS_FAIL))).toBe(true);
+  });
+
+  it('does not tolerate a lost connection surfacing from our own code', () => {
+    expect(isLostJobOutcome(failure('Connection terminated unexpectedly', undefined, OUR_CODE))).toBe(false);
+  });
+
+  it('does not tolerate other pg-boss errors, nor values that are not errors', () => {
+    expect(isLostJobOutcome(failure('syntax error at or near "SELEC"', '42601', PG_BOSS_FAIL))).toBe(false);
+    expect(isLostJobOutcome(failure('Cannot read properties of undefined', undefined, PG_BOSS_FAIL))).toBe(false);
+    expect(isLostJobOutcome('Connection terminated unexpectedly')).toBe(false);
+    expect(isLostJobOutcome(undefined)).toBe(false);
+  });
+});
