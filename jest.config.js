@@ -54,6 +54,7 @@ module.exports = {
       cacheDirectory,
       globalSetup: '<rootDir>/test/setup/global-setup.ts',
       globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
+      setupFilesAfterEnv: ['<rootDir>/test/setup/retry-in-ci.ts'],
     },
   ].filter((project) => !onlyProject || project.displayName === onlyProject),
 };
