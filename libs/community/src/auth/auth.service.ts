@@ -132,9 +132,9 @@ export class AuthService {
   /**
    * Each attempt is claimed before its password is checked: at most AUTH_MAX_ATTEMPTS per email
    * from one client address, and AUTH_MAX_ATTEMPTS_PER_EMAIL from all addresses together, per
-   * 15 minutes, however many arrive at once. So someone guessing from one address locks out only
-   * that address, the owner elsewhere still signs in, and guessing from many addresses is still
-   * bounded. A successful sign-in clears its own address's attempts for the email (the owner's
+   * 15 minutes, however many arrive at once. By default the two are equal (the issue's bound: no more
+   * than AUTH_MAX_ATTEMPTS checks per email); with a higher per-email ceiling, someone guessing from
+   * one address locks out only that address and the owner elsewhere still signs in. A successful sign-in clears its own address's attempts for the email (the owner's
    * typos), not those of other addresses.
    */
   async signIn(input: SignInInput, clientAddress: string): Promise<Session> {

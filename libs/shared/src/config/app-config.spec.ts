@@ -17,7 +17,7 @@ describe('loadConfig', () => {
       handoverAutoApproveSeconds: 432000,
       rateLimitPerMinute: 600,
       authMaxAttempts: 10,
-      authMaxAttemptsPerEmail: 100,
+      authMaxAttemptsPerEmail: 10,
       maxSubscriptionsPerSocket: 20,
       seedDemo: true,
       logLevel: 'info',
@@ -104,8 +104,9 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ MAIL_FROM: 'nobody' })).toThrow(/MAIL_FROM="nobody" is not valid/);
   });
 
-  it('refuses a per-email sign-in ceiling below the per-address limit', () => {
-    expect(loadConfig({ AUTH_MAX_ATTEMPTS: '5' }).authMaxAttemptsPerEmail).toBe(50);
+  it('caps sign-ins per email at AUTH_MAX_ATTEMPTS unless raised, and never below it', () => {
+    expect(loadConfig({ AUTH_MAX_ATTEMPTS: '5' }).authMaxAttemptsPerEmail).toBe(5);
+    expect(loadConfig({ AUTH_MAX_ATTEMPTS: '5', AUTH_MAX_ATTEMPTS_PER_EMAIL: '50' }).authMaxAttemptsPerEmail).toBe(50);
     expect(() => loadConfig({ AUTH_MAX_ATTEMPTS: '5', AUTH_MAX_ATTEMPTS_PER_EMAIL: '4' })).toThrow(
       /must not be below AUTH_MAX_ATTEMPTS/,
     );

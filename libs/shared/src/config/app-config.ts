@@ -270,7 +270,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
 
   const authMaxAttempts = read('AUTH_MAX_ATTEMPTS', integer(1), 10);
-  const authMaxAttemptsPerEmail = read('AUTH_MAX_ATTEMPTS_PER_EMAIL', integer(1), 10 * authMaxAttempts);
+  const authMaxAttemptsPerEmail = read('AUTH_MAX_ATTEMPTS_PER_EMAIL', integer(1), authMaxAttempts);
   if (authMaxAttemptsPerEmail < authMaxAttempts) problems.push('AUTH_MAX_ATTEMPTS_PER_EMAIL must not be below AUTH_MAX_ATTEMPTS');
 
   const config: AppConfig = {
