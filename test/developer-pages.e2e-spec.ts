@@ -47,8 +47,11 @@ describe('developer pages outside production', () => {
 
     // The web client answers a browser at any page address; a client asking for anything at an
     // unknown path gets the api's 404.
+    // It is marked for links to the developer pages (apps/web/src/developer-pages.ts).
     const page = await fetch(`${app.baseUrl}/campaigns/cmp_unknown`, { headers: { accept: BROWSER_ACCEPT } });
-    expect([page.status, (await page.text()).includes('<div id="root">')]).toEqual([200, true]);
+    const pageHtml = await page.text();
+    expect([page.status, pageHtml.includes('<div id="root">')]).toEqual([200, true]);
+    expect(pageHtml).toContain('<meta name="foule-developer-pages" content="/dev">');
     expect((await fetch(`${app.baseUrl}/no-such-path`)).status).toBe(404);
 
     // A GraphQL GET without a preflight-forcing header is still refused by CSRF prevention.
@@ -112,6 +115,8 @@ describe('developer pages in production', () => {
     const clientHtml = await client.text();
     expect(clientHtml).toContain('<div id="root">');
     expect(clientHtml).not.toContain('foule-demo-password');
+    // So the client shows no link to them.
+    expect(clientHtml).not.toContain('foule-developer-pages');
     const ide = await fetch(`${app.baseUrl}/graphql`, { headers: { accept: BROWSER_ACCEPT } });
     expect(ide.status).toBeGreaterThanOrEqual(400);
     expect(ide.headers.get('content-type')).not.toMatch(/html/);

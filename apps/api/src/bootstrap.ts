@@ -25,7 +25,7 @@ import { AppModule } from './app.module';
 import { DATABASE_PARTS } from './database-parts';
 import { developerPages } from './developer-pages';
 import { lifecycle } from './lifecycle';
-import { webClient } from './web-client';
+import { WEB_DIST, webClient } from './web-client';
 
 /** The validated config, or exit 2 with a message naming each bad variable (before any logger exists). */
 export function loadConfigOrExit(): AppConfig {
@@ -102,12 +102,13 @@ export async function createApi(options: StartOptions): Promise<INestApplication
   // First: counts requests in flight, and refuses new ones once a shutdown drains (lifecycle.ts).
   app.use(lifecycle.middleware());
   app.use(requestLogger(options.logger));
-  if (options.config.nodeEnv !== 'production') {
-    const pages = developerPages();
-    if (pages) app.use(pages);
-    else options.logger.info('the GraphQL IDE is not installed (a devDependency): /graphql answers GraphQL only');
+  const pages = options.config.nodeEnv === 'production' ? undefined : developerPages();
+  if (pages) app.use(pages);
+  else if (options.config.nodeEnv !== 'production') {
+    options.logger.info('the GraphQL IDE is not installed (a devDependency): /graphql answers GraphQL only');
   }
-  const web = webClient();
+  // The client links to the developer pages only where they are served (never in production).
+  const web = webClient(WEB_DIST, { developerPages: pages !== undefined });
   if (web) app.use(web);
   else options.logger.info('the web client is not built (dist/web): `node scripts/build.mjs` builds it');
   app.use(

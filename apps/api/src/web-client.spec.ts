@@ -17,7 +17,7 @@ describe('webClient (the built client at /)', () => {
   beforeAll(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'foule-web-client-'));
     mkdirSync(path.join(dir, 'assets'));
-    writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>Foule</title>');
+    writeFileSync(path.join(dir, 'index.html'), '<!doctype html><head><title>Foule</title></head>');
     writeFileSync(path.join(dir, 'assets', 'index-abc.js'), script);
     writeFileSync(path.join(dir, 'assets', 'index-abc.js.gz'), gzipSync(script));
     writeFileSync(path.join(dir, 'assets', 'index-abc.js.br'), brotliCompressSync(script));
@@ -76,5 +76,17 @@ describe('webClient (the built client at /)', () => {
     expect(response.status).toBe(200);
     expect(response.headers['cache-control']).toBe('no-cache');
     expect(response.text).toContain('<title>Foule</title>');
+  });
+
+  it('marks the page for links to the developer pages only where they are served', async () => {
+    const withPages = express().use(webClient(dir, { developerPages: true })!);
+    const marked = await request(withPages).get('/campaigns/cmp_1').set('accept', 'text/html').expect(200);
+    expect(marked.headers['content-type']).toMatch(/^text\/html/);
+    expect(marked.headers['cache-control']).toBe('no-cache');
+    expect(marked.text).toBe(
+      '<!doctype html><head><title>Foule</title><meta name="foule-developer-pages" content="/dev"></head>',
+    );
+    const plain = await request(app).get('/campaigns/cmp_1').set('accept', 'text/html').expect(200);
+    expect(plain.text).not.toContain('foule-developer-pages');
   });
 });

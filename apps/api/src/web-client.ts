@@ -8,6 +8,7 @@
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { existsSync, readdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /** dist/web, beside dist/apps/api/src (this file's compiled folder). */
@@ -50,11 +51,24 @@ function precompressedAssets(assetsDir: string): express.RequestHandler {
     if (!encoding) return next();
     response.setHeader('content-type', type);
     response.setHeader('content-encoding', encoding.name);
-    response.sendFile(path.join(assetsDir, name + encoding.extension), { immutable: true, maxAge: '1y' }, (error) => error && next(error));
+    response.sendFile(
+      path.join(assetsDir, name + encoding.extension),
+      { immutable: true, maxAge: '1y' },
+      (error) => error && next(error),
+    );
   };
 }
 
-export function webClient(dir = WEB_DIST): express.Router | undefined {
+/**
+ * The marker the client looks for before it links to `/dev` and the GraphQL IDE
+ * (apps/web/src/developer-pages.ts): present only where those pages are served.
+ */
+const DEVELOPER_PAGES_MARKER = '<meta name="foule-developer-pages" content="/dev">';
+
+export function webClient(
+  dir = WEB_DIST,
+  options: { developerPages: boolean } = { developerPages: false },
+): express.Router | undefined {
   const index = path.join(dir, 'index.html');
   if (!existsSync(index)) return undefined;
   const router = express.Router();
@@ -66,10 +80,16 @@ export function webClient(dir = WEB_DIST): express.Router | undefined {
   router.get(/.*/, (request: Request, response: Response, next: NextFunction) => {
     // A browser's navigation names text/html; a client asking for anything (`*/*`) at an unknown
     // path gets the api's 404, not a page.
-    const pageLoad = !isApiPath(request.path) && !path.extname(request.path) && /\btext\/html\b/.test(request.headers.accept ?? '');
+    const pageLoad =
+      !isApiPath(request.path) && !path.extname(request.path) && /\btext\/html\b/.test(request.headers.accept ?? '');
     if (!pageLoad) return next();
     response.setHeader('cache-control', 'no-cache');
-    response.sendFile(index);
+    if (!options.developerPages) return response.sendFile(index);
+    // Read per page load, not once: `npm run start:dev` rebuilds the client under a running api.
+    readFile(index, 'utf8').then(
+      (html) => response.type('html').send(html.replace('</head>', `${DEVELOPER_PAGES_MARKER}</head>`)),
+      next,
+    );
   });
   return router;
 }

@@ -2,6 +2,7 @@
 import { lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
 import { Provider, useMutation, useQuery, useSubscription } from 'urql';
 import { createClient } from './client';
+import { developerPagesServed } from './developer-pages';
 import { WebNotificationAddedDocument, WebNotificationsDocument, WebSignOutDocument } from './graphql';
 import { Link, navigate, useLocation } from './router';
 import { getSession, onSessionChange, setSession, type Session } from './session';
@@ -102,7 +103,13 @@ function Shell({ session }: { session: Session | null }) {
         </Suspense>
       </main>
       <footer className="bottom">
-        A reference client of the Foule GraphQL API. Developers: <a href="/dev">demo sign-ins</a>, <a href="/graphql">GraphQL IDE</a>.
+        A reference client of the Foule GraphQL API.
+        {developerPagesServed() && (
+          <>
+            {' '}
+            Developers: <a href="/dev">demo sign-ins</a>, <a href="/graphql">GraphQL IDE</a>.
+          </>
+        )}
       </footer>
     </>
   );

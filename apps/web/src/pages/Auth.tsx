@@ -1,6 +1,7 @@
 /** Sign in and sign up; on success the session is stored and the previous page shown. */
 import { useState, type FormEvent } from 'react';
 import { useMutation } from 'urql';
+import { developerPagesServed } from '../developer-pages';
 import { shownError } from '../errors';
 import { WebSignInDocument, WebSignUpDocument } from '../graphql';
 import { Link, navigate, useLocation } from '../router';
@@ -57,8 +58,13 @@ export function AuthPage({ mode }: { mode: 'sign-in' | 'sign-up' }) {
       </form>
       {mode === 'sign-in' ? (
         <p>
-          New here? <Link to={`/sign-up?next=${encodeURIComponent(next)}`}>Sign up</Link>. <Link to="/forgot-password">Forgot your password?</Link> Trying the demo? The demo crowd's sign-ins are on the{' '}
-          <a href="/dev">developer page</a>.
+          New here? <Link to={`/sign-up?next=${encodeURIComponent(next)}`}>Sign up</Link>. <Link to="/forgot-password">Forgot your password?</Link>
+          {developerPagesServed() && (
+            <>
+              {' '}
+              Trying the demo? The demo crowd's sign-ins are on the <a href="/dev">developer page</a>.
+            </>
+          )}
         </p>
       ) : (
         <p>
