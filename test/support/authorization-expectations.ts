@@ -220,8 +220,8 @@ export const ROOT_FIELDS: Record<string, RootFieldExpectation> = {
     allow: ['holder'],
     call: (s) => ({ variables: { input: { contestId: s.contest.id, question: 'Which one?', entryIds: [s.contest.ownerEntryId, s.contest.finalistEntryId], closesAt: future(3600) } } }),
   },
-  // The holder may not vote in its own contest's polls.
-  'Mutation.vote': { allow: SIGNED_IN.filter((actor) => actor !== 'holder') },
+  // A PUBLIC poll asks every signed-in profile, its holder too.
+  'Mutation.vote': { allow: SIGNED_IN },
   // The handover contest, in the order its life goes: finalists, winner, delivery, approval.
   'Mutation.selectFinalists': { allow: ['holder'], call: (s) => ({ variables: { contestId: s.handoverContest.id, entryIds: [s.handoverContest.ownerEntryId] } }), phase: 3 },
   'Mutation.pickWinner': { allow: ['holder'], call: (s) => ({ variables: { contestId: s.handoverContest.id, entryId: s.handoverContest.ownerEntryId } }), phase: 4 },

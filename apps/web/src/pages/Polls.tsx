@@ -27,7 +27,8 @@ export function Polls({ contestId, isHolder, signedIn, entries }: { contestId: s
       <h2 id="polls">Polls</h2>
       {polls.length === 0 && <p className="meta">No poll yet.</p>}
       {polls.map((poll) => (
-        <PollCard key={poll.id} poll={poll} canVote={signedIn && !isHolder} />
+        // A PUBLIC poll asks its holder too; a BACKERS poll only the campaign's backers.
+        <PollCard key={poll.id} poll={poll} canVote={signedIn && (poll.audience === 'PUBLIC' || !isHolder)} />
       ))}
       {isHolder && <CreatePoll contestId={contestId} entries={entries} onDone={() => refetch({ requestPolicy: 'network-only' })} />}
     </section>

@@ -101,13 +101,14 @@ describe('who reads and who votes', () => {
     expect(readers('BACKERS')).toEqual(['backer', 'holder', 'admin']);
   });
 
-  it('voting: PUBLIC for every signed-in profile but the holder; BACKERS for its backers only', () => {
+  it('voting: PUBLIC for every signed-in profile, the holder too; BACKERS for its backers only', () => {
     const voters = (audience: PollAudience) =>
       Object.keys(viewers).filter((name) => viewers[name].signedIn && voterRefusal(audience, viewers[name]) === null);
-    expect(voters('PUBLIC')).toEqual(['stranger', 'backer', 'admin']);
+    expect(voters('PUBLIC')).toEqual(['stranger', 'backer', 'holder', 'admin']);
     expect(voters('BACKERS')).toEqual(['backer']);
     expect(voterRefusal('BACKERS', viewers.stranger)).toMatch(/back the campaign to vote/);
-    expect(voterRefusal('PUBLIC', { ...viewers.holder, backs: true })).toMatch(/does not vote in their own poll/);
+    expect(voterRefusal('BACKERS', viewers.holder)).toMatch(/back the campaign to vote/);
+    expect(voterRefusal('BACKERS', { ...viewers.holder, backs: true })).toBeNull();
   });
 });
 

@@ -87,9 +87,11 @@ export function canReadPoll(audience: PollAudience, viewer: PollViewer): boolean
   return audience === 'PUBLIC' || viewer.isHolder || viewer.isAdmin || viewer.backs;
 }
 
-/** Why this profile may not vote in the poll, or null. The holder asks and never answers their own poll. */
+/**
+ * Why this profile may not vote in the poll, or null: a PUBLIC poll asks every signed-in profile
+ * (its holder too), a BACKERS poll only the campaign's backers.
+ */
 export function voterRefusal(audience: PollAudience, viewer: PollViewer): string | null {
-  if (viewer.isHolder) return 'The holder asks the crowd; the holder does not vote in their own poll';
   if (audience === 'BACKERS' && !viewer.backs) {
     return "Only backers with a pending or collected pledge on the contest's campaign vote in this poll: back the campaign to vote";
   }
