@@ -28,6 +28,8 @@ export interface EmbeddedPostgresOptions {
   log?: (message: string) => void;
   /** What we did to make it start (recovery, where it runs as root): worth an info line. */
   notice?: (message: string) => void;
+  /** The port to listen on (a restart on the one its clients know); a free one when unset. */
+  port?: number;
 }
 
 export interface RunningPostgres {
@@ -243,7 +245,7 @@ async function start(options: EmbeddedPostgresOptions): Promise<RunningPostgres>
   const { nativeDir, version } = nativeBinaries();
   const placement = placePostgres(nativeDir, version, path.resolve(options.dataDir));
   if (placement.notice) notice(placement.notice);
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const flags = ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=300'];
   if (options.ephemeral) flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
   let postmaster: ChildProcess;
