@@ -18,6 +18,7 @@ import {
   runMigrations,
   sendHttpError,
   startEmbeddedPostgres,
+  trustFunction,
   type AppConfig,
 } from '@foule/shared';
 import path from 'node:path';
@@ -98,7 +99,11 @@ export async function createApi(options: StartOptions): Promise<INestApplication
     { logger: new PinoNestLogger(options.logger.child({ context: 'Nest' })), bodyParser: false },
   );
   // Express announces itself in X-Powered-By on every response; nothing gains from knowing.
-  (app.getHttpAdapter().getInstance() as express.Express).disable('x-powered-by');
+  const http = app.getHttpAdapter().getInstance() as express.Express;
+  http.disable('x-powered-by');
+  // TRUST_PROXY: which proxies may name the client in X-Forwarded-For (req.ip, the per-address
+  // limits). Off by default, so that a client cannot pick its own address by sending the header.
+  http.set('trust proxy', trustFunction(options.config.trustProxy));
   // First: counts requests in flight, and refuses new ones once a shutdown drains (lifecycle.ts).
   app.use(lifecycle.middleware());
   app.use(requestLogger(options.logger));
