@@ -156,9 +156,10 @@ export async function createWorker(options: StartOptions): Promise<INestApplicat
 
 /**
  * Stops on SIGINT/SIGTERM: the app first (requests, jobs, pools), then its database. Past twice
- * the drain time and 10 s more, the process exits anyway.
+ * the drain time and 10 s more, the process exits anyway. Returns whether a stop has begun, so
+ * that work the stop cuts short (the demo seed) is not taken for a failure to start.
  */
-export function stopOnSignals(stop: () => Promise<void>, logger: Logger, drainSeconds = 10): void {
+export function stopOnSignals(stop: () => Promise<void>, logger: Logger, drainSeconds = 10): () => boolean {
   let stopping = false;
   const forceAfterSeconds = 2 * drainSeconds + 10;
   const handler = (signal: NodeJS.Signals) => {
@@ -179,4 +180,5 @@ export function stopOnSignals(stop: () => Promise<void>, logger: Logger, drainSe
   };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
+  return () => stopping;
 }
