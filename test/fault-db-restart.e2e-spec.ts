@@ -9,6 +9,11 @@
  * starting up" meanwhile). After each: the api recovered by itself (same process), requests made
  * during the outage were refused cleanly, its jobs go on, the ledger balances, each pledge is
  * charged once, and nothing is stuck.
+ *
+ * What it found, and was fixed: a job running when the database went away for longer than 1.5 s
+ * stayed active until it expired (6 h for a settlement), its outcome write having given up
+ * (JobScheduler.recordOutcome now tries while the database is out of reach); and the test's own
+ * app.sql() connection crashed jest with an unhandled 'error' at the restart.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
