@@ -121,6 +121,28 @@ describe('booting Foule on embedded PostgreSQL', () => {
     expect(await exitOf(third.child)).toBe(0);
   });
 
+  it('a Ctrl-C while the demo crowd is being seeded on a new database is a clean shutdown: info lines only, exit 0, PostgreSQL stopped', async () => {
+    const port = await freePort();
+    const own = mkdtempSync(path.join(os.tmpdir(), 'foule-seed-stop-'));
+    try {
+      const api = await startApi({ ...embeddedEnv(own, port), SEED_DEMO: 'true' });
+      // The seed runs through the api itself once it listens: stop it after its first request.
+      const deadline = Date.now() + 30_000;
+      while (!/"url":"\/graphql"\},"res"/.test(api.output()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+      const postmaster = postmasterPid(own)!;
+      api.child.kill('SIGINT');
+      expect(await exitOf(api.child)).toBe(0);
+      const lines = api.output().split('\n').filter(Boolean);
+      if (lines.some((line) => !line.includes('"level":30'))) console.log(lines.slice(-25).map((line) => line.slice(0, 400)).join('\n'));
+      expect(lines.filter((line) => !line.includes('"level":30'))).toEqual([]);
+      expect(api.output()).not.toMatch(/could not start|server is not running|Foule is ready/);
+      expect(api.output()).toContain('stopped while the demo crowd was being seeded');
+      expect(alive(postmaster)).toBe(false);
+    } finally {
+      rmSync(own, { recursive: true, force: true });
+    }
+  });
+
   it('refuses bad configuration with a message naming the variable', () => {
     const env = { ...embeddedEnv(dataDir, 0), PORT: 'eighty', PLATFORM_FEE_BPS: '-5' };
     const result = spawnSync(process.execPath, [MAIN], { env, encoding: 'utf8', timeout: 20_000 });

@@ -19,7 +19,7 @@
  * | duplicate webhooks                          | payments-webhooks.e2e-spec › "has no second effect when an event is delivered again", "transfer.created records a transfer … once; a replay or a second event does nothing" |
  * | out-of-order webhooks                       | payments-webhooks.e2e-spec › "ends in the same state whatever order succeeded, refunded and a late failure arrive in", "account.updated … an older account.updated arriving late changes nothing", "transfer.reversed … even when it arrives before transfer.created" |
  * | a dropped database connection               | this file › "a dropped database connection mid-traffic and mid-settlement…"                   |
- * | a database restart mid-traffic              | not as such: the test PostgreSQL is one server shared by every e2e file running in parallel, so restarting it would fail the others. Covered by the variant above, which ends every backend of the database (the api's pool and pg-boss' alike: what clients see of a restart, short of refused connections while it is down), and by boot.e2e-spec › "reports not ready (503) while its database is down, and stays alive" |
+ * | a database restart mid-traffic              | fault-db-restart.e2e-spec › "a fast and an immediate restart mid-pledges and mid-settlement…" (a PostgreSQL of that file's own, stopped and started on the same port and data; the suite's is shared by every file); also boot.e2e-spec › "reports not ready (503) while its database is down, and stays alive" |
  *
  * What the cells of this file found, and was fixed: the api died on a dropped connection (pg-boss
  * 10.4's unawaited outcome writes, and pg-pool's checked-out clients without an 'error' listener);

@@ -12,7 +12,7 @@ import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { Client } from 'pg';
+import { Client, Pool } from 'pg';
 import request from 'supertest';
 
 export interface GraphQLError {
@@ -127,10 +127,15 @@ export interface TestAppOptions {
    * The test's own `sql()` stays direct.
    */
   pooled?: (directUrl: string) => string;
+  /**
+   * A database of the test's own (e.g. on a PostgreSQL server the test starts, stops and
+   * restarts) instead of a copy of the template: the api migrates it at boot.
+   */
+  databaseUrl?: string;
 }
 
 export async function createTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
-  const databaseUrl = await createDatabaseFromTemplate();
+  const databaseUrl = options.databaseUrl ?? (await createDatabaseFromTemplate());
   const baseEnv: Record<string, string> = {
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
@@ -191,8 +196,11 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
     await kill(running, signal);
   };
 
-  const db = new Client({ connectionString: databaseUrl });
-  await db.connect();
+  // One connection, kept (session state lasts across sql() calls), and opened again on the next
+  // call should its server drop it (a database restart): never an unhandled 'error' event.
+  const db = new Pool({ connectionString: databaseUrl, max: 1, idleTimeoutMillis: 0 });
+  db.on('error', () => undefined);
+  await db.query('SELECT 1');
 
   const testApp: TestApp = {
     env: baseEnv,

@@ -18,6 +18,7 @@ import {
   runMigrations,
   sendHttpError,
   startEmbeddedPostgres,
+  trustFunction,
   type AppConfig,
 } from '@foule/shared';
 import path from 'node:path';
@@ -98,7 +99,11 @@ export async function createApi(options: StartOptions): Promise<INestApplication
     { logger: new PinoNestLogger(options.logger.child({ context: 'Nest' })), bodyParser: false },
   );
   // Express announces itself in X-Powered-By on every response; nothing gains from knowing.
-  (app.getHttpAdapter().getInstance() as express.Express).disable('x-powered-by');
+  const http = app.getHttpAdapter().getInstance() as express.Express;
+  http.disable('x-powered-by');
+  // TRUST_PROXY: which proxies may name the client in X-Forwarded-For (req.ip, the per-address
+  // limits). Off by default, so that a client cannot pick its own address by sending the header.
+  http.set('trust proxy', trustFunction(options.config.trustProxy));
   // First: counts requests in flight, and refuses new ones once a shutdown drains (lifecycle.ts).
   app.use(lifecycle.middleware());
   app.use(requestLogger(options.logger));
@@ -152,9 +157,10 @@ export async function createWorker(options: StartOptions): Promise<INestApplicat
 
 /**
  * Stops on SIGINT/SIGTERM: the app first (requests, jobs, pools), then its database. Past twice
- * the drain time and 10 s more, the process exits anyway.
+ * the drain time and 10 s more, the process exits anyway. Returns whether a stop has begun, so
+ * that work the stop cuts short (the demo seed) is not taken for a failure to start.
  */
-export function stopOnSignals(stop: () => Promise<void>, logger: Logger, drainSeconds = 10): void {
+export function stopOnSignals(stop: () => Promise<void>, logger: Logger, drainSeconds = 10): () => boolean {
   let stopping = false;
   const forceAfterSeconds = 2 * drainSeconds + 10;
   const handler = (signal: NodeJS.Signals) => {
@@ -175,4 +181,5 @@ export function stopOnSignals(stop: () => Promise<void>, logger: Logger, drainSe
   };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
+  return () => stopping;
 }

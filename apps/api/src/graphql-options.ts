@@ -13,6 +13,7 @@ import {
   queryLimitsPlugin,
   rateLimitPlugin,
   statementsSoFar,
+  trustFunction,
   type AppConfig,
   type GraphQLContext,
   type RateLimiter,
@@ -30,6 +31,8 @@ export function graphqlOptions(
 ): ApolloDriverConfig {
   let schema: GraphQLSchema | undefined;
   const getSchema = () => schema!;
+  // The same rule as Express's `trust proxy` (bootstrap.ts), for graphql-ws upgrade requests.
+  const trustProxy = trustFunction(config.trustProxy);
   const exposeInternals = config.nodeEnv === 'development' && config.logLevel === 'debug';
   // One allowance per caller (across instances with Redis), spent by HTTP requests and subscribes alike.
   const formatError = (formatted: GraphQLFormattedError, error: unknown) =>
@@ -78,6 +81,7 @@ export function graphqlOptions(
           maxSubscriptionsPerSocket: config.maxSubscriptionsPerSocket,
           hideSchema: config.nodeEnv === 'production',
           formatError: (error: GraphQLError) => formatError(error.toJSON(), error),
+          trustProxy,
         }) as ServerOptions),
       },
     },
@@ -87,7 +91,7 @@ export function graphqlOptions(
         return {
           viewer: state.viewer,
           authError: state.authError,
-          clientKey: socketClientKey(extra),
+          clientKey: socketClientKey(extra, trustProxy),
           loaders: new LoaderRegistry(),
         };
       }
@@ -99,6 +103,7 @@ export function graphqlOptions(
         req,
         viewer: state.viewer,
         authError: state.authError,
+        // Express's req.ip: the peer, or under TRUST_PROXY the client its trusted proxies name.
         clientKey: req?.ip ?? 'unknown',
         loaders: new LoaderRegistry(),
       };

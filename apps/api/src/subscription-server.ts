@@ -5,6 +5,7 @@
  * sign-out, a revoked session or an expired access token ends what the socket receives.
  */
 import type { Context, ServerOptions } from 'graphql-ws';
+import type { IncomingMessage } from 'node:http';
 import {
   GraphQLError,
   NoSchemaIntrospectionCustomRule,
@@ -16,12 +17,14 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import {
+  clientAddress,
   inputTextError,
   inputTextProblems,
   queryLimitsError,
   rateLimitKey,
   rateLimitedError,
   type RateLimiter,
+  type TrustFunction,
   type ViewerContext,
 } from '@foule/shared';
 import { lifecycle, TRY_AGAIN_LATER } from './lifecycle';
@@ -33,7 +36,8 @@ export type ViewerState = Awaited<ReturnType<ViewerContext['fromAuthorization']>
 
 export interface SocketExtra {
   socket: { close(code: number, reason: string): void };
-  request: { socket?: { remoteAddress?: string } };
+  /** The HTTP upgrade request that opened the socket. */
+  request: IncomingMessage;
   /** What the client sent at connect, checked again before each event. */
   authorization?: unknown;
   viewerState?: ViewerState;
@@ -48,10 +52,13 @@ export interface SubscriptionServerDependencies {
   hideSchema: boolean;
   /** The HTTP error formatter, so socket errors carry the same codes. */
   formatError: (error: GraphQLError) => GraphQLFormattedError;
+  /** TRUST_PROXY: whose X-Forwarded-For names the client, as for HTTP requests. */
+  trustProxy: TrustFunction;
 }
 
-export function socketClientKey(extra: SocketExtra): string {
-  return extra.request.socket?.remoteAddress ?? 'ws';
+/** The socket's client address (its upgrade request's, under TRUST_PROXY), for per-address limits. */
+export function socketClientKey(extra: SocketExtra, trust: TrustFunction): string {
+  return clientAddress(extra.request, trust) ?? 'ws';
 }
 
 export function subscriptionServerOptions(
@@ -104,7 +111,7 @@ export function subscriptionServerOptions(
       }
       // The rate limit may ask Redis (shared by every instance): after the synchronous checks.
       const verdict = await deps.limiter.hit(
-        rateLimitKey({ viewer: extra.viewerState?.viewer ?? null, clientKey: socketClientKey(extra) }),
+        rateLimitKey({ viewer: extra.viewerState?.viewer ?? null, clientKey: socketClientKey(extra, deps.trustProxy) }),
       );
       if (!verdict.allowed) return refuse(rateLimitedError(verdict.retryAfterSeconds));
       const schema = deps.getSchema();

@@ -41,3 +41,4 @@ export * from './faults/crash-points';
 export * from './graphql/text-rule';
 export * from './database/query-log';
 export * from './graphql/input-text';
+export * from './auth/client-address';

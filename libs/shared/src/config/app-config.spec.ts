@@ -22,6 +22,7 @@ describe('loadConfig', () => {
       seedDemo: true,
       logLevel: 'info',
       adminEmails: [],
+      trustProxy: false,
     });
     expect(config.dataDir.endsWith('.data')).toBe(true);
   });
@@ -140,5 +141,14 @@ describe('loadConfig', () => {
       'boss@example.com',
       'ops@example.com',
     ]);
+  });
+
+  it('reads TRUST_PROXY as Express reads `trust proxy`: off, every hop, a hop count, or addresses and ranges', () => {
+    expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: ' 10.0.0.0/8, loopback ,fd00::1' }).trustProxy).toEqual(['10.0.0.0/8', 'loopback', 'fd00::1']);
+    expect(() => loadConfig({ TRUST_PROXY: 'nginx' })).toThrow(/TRUST_PROXY="nginx" is not valid/);
+    expect(() => loadConfig({ TRUST_PROXY: '10.0.0.0/40' })).toThrow(/TRUST_PROXY/);
   });
 });

@@ -4,6 +4,7 @@
  * and what it accepts.
  */
 import path from 'node:path';
+import proxyAddr from 'proxy-addr';
 
 type Parser<T> = { accepts: string; parse: (raw: string) => T | undefined };
 
@@ -128,6 +129,32 @@ const faultPoints: Parser<string[]> = {
   },
 };
 
+/**
+ * TRUST_PROXY, with Express's `trust proxy` semantics: which peers may say, in X-Forwarded-For,
+ * whom they forward for. Off by default (the client address is the connection's peer, and
+ * X-Forwarded-For is ignored); `true` trusts every hop (only when nothing but the proxy can
+ * reach the api); a hop count trusts that many proxies in front of the api; otherwise a
+ * comma-separated list of addresses, CIDR ranges and the names loopback, linklocal, uniquelocal.
+ */
+export type TrustProxy = boolean | number | string[];
+
+const trustProxy: Parser<TrustProxy> = {
+  accepts: 'false, true, a hop count (e.g. 1), or a comma-separated list of addresses, CIDR ranges, loopback, linklocal and uniquelocal (e.g. 10.0.0.0/8,loopback)',
+  parse: (raw) => {
+    const value = raw.trim().toLowerCase();
+    if (value === 'false') return false;
+    if (value === 'true') return true;
+    if (/^\d+$/.test(value)) return Number.isSafeInteger(Number(value)) ? Number(value) : undefined;
+    const addresses = raw.split(',').map((item) => item.trim()).filter(Boolean);
+    try {
+      proxyAddr.compile(addresses); // throws on an address or range it cannot read
+      return addresses.length > 0 ? addresses : undefined;
+    } catch {
+      return undefined;
+    }
+  },
+};
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const NODE_ENVS = ['development', 'production', 'test'] as const;
 
@@ -179,6 +206,8 @@ export interface AppConfig {
   authMaxAttemptsPerEmail: number;
   /** Active subscriptions one graphql-ws socket may hold at once. */
   maxSubscriptionsPerSocket: number;
+  /** Which proxies in front of the api are trusted to name the client (X-Forwarded-For): see TrustProxy. */
+  trustProxy: TrustProxy;
   seedDemo: boolean;
   logLevel: (typeof LOG_LEVELS)[number];
   /** How often idle job workers look for due jobs. */
@@ -308,6 +337,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     authMaxAttempts,
     authMaxAttemptsPerEmail,
     maxSubscriptionsPerSocket: read('MAX_SUBSCRIPTIONS_PER_SOCKET', integer(1), 20),
+    trustProxy: read('TRUST_PROXY', trustProxy, false),
     seedDemo,
     logLevel: read('LOG_LEVEL', oneOf(LOG_LEVELS), 'info'),
     jobPollIntervalSeconds: read('JOB_POLL_INTERVAL_SECONDS', decimal(0.5, 60), 1),

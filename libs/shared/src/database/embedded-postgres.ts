@@ -28,12 +28,25 @@ export interface EmbeddedPostgresOptions {
   log?: (message: string) => void;
   /** What we did to make it start (recovery, where it runs as root): worth an info line. */
   notice?: (message: string) => void;
+  /** The port to listen on (a restart on the one its clients know); a free one when unset. */
+  port?: number;
 }
+
+export interface StopOptions {
+  /**
+   * How long a smart shutdown may wait for the sessions still open to end before it becomes a
+   * fast one (open transactions rolled back, sessions ended by the server); 0: fast at once.
+   */
+  sessionsGraceMs?: number;
+}
+
+/** By default, how long the sessions of pools just closed may take to go. */
+const SESSIONS_GRACE_MS = 5_000;
 
 export interface RunningPostgres {
   url: string;
   port: number;
-  stop(): Promise<void>;
+  stop(options?: StopOptions): Promise<void>;
 }
 
 export async function freePort(): Promise<number> {
@@ -243,7 +256,7 @@ async function start(options: EmbeddedPostgresOptions): Promise<RunningPostgres>
   const { nativeDir, version } = nativeBinaries();
   const placement = placePostgres(nativeDir, version, path.resolve(options.dataDir));
   if (placement.notice) notice(placement.notice);
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const flags = ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=300'];
   if (options.ephemeral) flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
   let postmaster: ChildProcess;
@@ -260,14 +273,28 @@ async function start(options: EmbeddedPostgresOptions): Promise<RunningPostgres>
   process.once('exit', stopOnExit);
 
   let stopping: Promise<void> | undefined;
-  const stop = () => {
+  const stop = ({ sessionsGraceMs = SESSIONS_GRACE_MS }: StopOptions = {}) => {
     stopping ??= (async () => {
       process.off('exit', stopOnExit);
       if (postmaster.exitCode === null && postmaster.signalCode === null) {
         const exited = new Promise((resolve) => postmaster.once('exit', resolve));
-        postmaster.kill('SIGINT'); // fast shutdown: rolls back open transactions, keeps data
-        const killer = setTimeout(() => postmaster.kill('SIGKILL'), 15_000);
+        // A smart shutdown first (SIGTERM: no new session, stops once the open ones end). The
+        // app's pools were closed just before, but pg-pool's end() calls back once each client
+        // was told to end, not once its session is gone: a fast shutdown at that moment sends
+        // each one "terminating connection due to administrator command", which its pool then
+        // reports as an error. Past the grace, a fast shutdown (SIGINT: open transactions rolled
+        // back, data kept); past 15 s more, SIGKILL.
+        const fast = () => postmaster.kill('SIGINT');
+        let fastTimer: NodeJS.Timeout | undefined;
+        if (sessionsGraceMs > 0) {
+          postmaster.kill('SIGTERM');
+          fastTimer = setTimeout(fast, sessionsGraceMs);
+        } else {
+          fast();
+        }
+        const killer = setTimeout(() => postmaster.kill('SIGKILL'), sessionsGraceMs + 15_000);
         await exited;
+        clearTimeout(fastTimer);
         clearTimeout(killer);
       }
       if (options.ephemeral) placement.removeData();

@@ -12,7 +12,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import PgBoss from 'pg-boss';
 import type { EntityManager } from 'typeorm';
 import { PooledClient } from '../database/pooled-client';
-import { isLostJobOutcome } from './lost-job-outcome';
+import { isLostJobOutcome, outcomeRetryDelay } from './lost-job-outcome';
 
 export interface QueueDefinition<T extends object> {
   name: string;
@@ -39,8 +39,6 @@ export const JOBS_OPTIONS = Symbol('JOBS_OPTIONS');
 const DEFAULT_EXPIRE_SECONDS = 15 * 60;
 /** What pg-boss stores as a failed job's output, as its own fail() would. */
 const asJobOutput = (error: Error) => ({ name: error.name, message: error.message, stack: error.stack });
-/** Tries at writing a job's outcome (100 ms, doubling: about 1.5 s, a database restart's usual length). */
-const OUTCOME_ATTEMPTS = 5;
 
 interface SendOptions {
   /** At most one waiting job per key in this queue: a second schedule replaces the first. */
@@ -80,15 +78,18 @@ export class JobScheduler implements OnApplicationBootstrap, OnApplicationShutdo
    * afterwards finds the job no longer active and changes nothing. If every attempt fails, the
    * error goes to pg-boss, whose own write fails the job for a retry once the database is back.
    */
-  private async recordOutcome(queue: string, jobId: string, failure: Error | undefined): Promise<void> {
+  private async recordOutcome(queue: string, jobId: string, failure: Error | undefined, expiresAt: number): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
         if (failure === undefined) await this.boss.complete(queue, jobId);
         else await this.boss.fail(queue, jobId, asJobOutput(failure));
         return;
       } catch (error) {
-        if (attempt >= OUTCOME_ATTEMPTS) throw failure ?? error;
-        await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** (attempt - 1)));
+        // While the database is out of reach, until the job would expire (outcomeRetryDelay); not once the scheduler stops.
+        const delay = this.started ? outcomeRetryDelay(attempt, error, expiresAt - Date.now()) : undefined;
+        if (delay === undefined) throw failure ?? error;
+        if (attempt === 5) this.logger.warn(`the outcome of job ${jobId} (${queue}) cannot be written yet (${(error as Error).message}): trying again until the database is back`);
+        await new Promise((resolve) => setTimeout(resolve, delay));
       }
     }
   }
@@ -135,7 +136,7 @@ export class JobScheduler implements OnApplicationBootstrap, OnApplicationShutdo
               failure = error instanceof Error ? error : new Error(String(error));
             }
             // Past its expiry pg-boss has failed the job already and may be running it again: its outcome is no longer ours to write.
-            if (Date.now() < expiresAt) await this.recordOutcome(queue.name, job.id, failure);
+            if (Date.now() < expiresAt) await this.recordOutcome(queue.name, job.id, failure, expiresAt);
             else if (failure !== undefined) throw failure;
           },
         );

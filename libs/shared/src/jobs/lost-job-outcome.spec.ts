@@ -1,4 +1,4 @@
-import { isLostJobOutcome } from './lost-job-outcome';
+import { OUTCOME_RETRY_MAX_DELAY_MS, isLostJobOutcome, outcomeRetryDelay } from './lost-job-outcome';
 
 function failure(message: string, code: string | undefined, stack: string): Error {
   const error = Object.assign(new Error(message), { code });
@@ -29,5 +29,30 @@ describe('isLostJobOutcome', () => {
     expect(isLostJobOutcome(failure('Cannot read properties of undefined', undefined, PG_BOSS_FAIL))).toBe(false);
     expect(isLostJobOutcome('Connection terminated unexpectedly')).toBe(false);
     expect(isLostJobOutcome(undefined)).toBe(false);
+  });
+});
+
+describe('outcomeRetryDelay', () => {
+  const unreachable = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+  const startingUp = Object.assign(new Error('the database system is starting up'), { code: '57P03' });
+  const other = Object.assign(new Error('permission denied for table job'), { code: '42501' });
+  const hour = 3600_000;
+
+  it('tries any error five times, 100 ms apart and doubling', () => {
+    expect([1, 2, 3, 4].map((attempt) => outcomeRetryDelay(attempt, other, hour))).toEqual([100, 200, 400, 800]);
+    expect(outcomeRetryDelay(5, other, hour)).toBeUndefined();
+  });
+
+  it('keeps trying while the database is out of reach (a restart longer than the five tries), at most 2 s apart', () => {
+    for (const error of [unreachable, startingUp]) {
+      expect(outcomeRetryDelay(5, error, hour)).toBe(1600);
+      expect(outcomeRetryDelay(6, error, hour)).toBe(OUTCOME_RETRY_MAX_DELAY_MS);
+      expect(outcomeRetryDelay(500, error, hour)).toBe(OUTCOME_RETRY_MAX_DELAY_MS);
+    }
+  });
+
+  it('gives up when the next try would come after the job expires (pg-boss retries it then)', () => {
+    expect(outcomeRetryDelay(8, unreachable, 1_500)).toBeUndefined();
+    expect(outcomeRetryDelay(1, unreachable, 50)).toBeUndefined();
   });
 });

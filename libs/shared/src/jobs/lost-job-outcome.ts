@@ -13,11 +13,33 @@
 const CONNECTION_LOST_CODES = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
 const CONNECTION_LOST_MESSAGE = /Connection terminated|terminating connection|connection timeout|Client has encountered a connection error/i;
 
+/** Whether an error says the database is out of reach (the connection went away, or none can be made now): one that ends when it is back. */
+export function isDatabaseUnreachable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  return (typeof code === 'string' && CONNECTION_LOST_CODES.has(code)) || CONNECTION_LOST_MESSAGE.test(error.message);
+}
+
 /** Whether an unhandled rejection is pg-boss failing to record a job's outcome because the database connection was lost. */
 export function isLostJobOutcome(reason: unknown): boolean {
-  if (!(reason instanceof Error)) return false;
-  const code = (reason as { code?: unknown }).code;
-  const connectionLost = (typeof code === 'string' && CONNECTION_LOST_CODES.has(code)) || CONNECTION_LOST_MESSAGE.test(reason.message);
   // Only pg-boss' own bookkeeping: a lost connection in our code is awaited, and a rejection there is a bug.
-  return connectionLost && /[\\/]pg-boss[\\/]/.test(reason.stack ?? '');
+  return isDatabaseUnreachable(reason) && /[\\/]pg-boss[\\/]/.test((reason as Error).stack ?? '');
+}
+
+/** The longest wait between two tries at writing a job's outcome while the database is out of reach. */
+export const OUTCOME_RETRY_MAX_DELAY_MS = 2_000;
+
+/**
+ * How long to wait before trying again to write a job's outcome after `error` (the `attempt`-th
+ * failure), or undefined to give up. Any error: five tries (100 ms, doubling). The database out
+ * of reach (a restart, a failover: seconds, sometimes a minute): as long as the job is ours,
+ * every 2 s at most, until `msLeft` before its expiry runs out. Giving up early leaves the job
+ * active until it expires (hours, for a settlement), while the work is done and only its outcome
+ * is missing.
+ */
+export function outcomeRetryDelay(attempt: number, error: unknown, msLeft: number): number | undefined {
+  const delay = Math.min(100 * 2 ** (attempt - 1), OUTCOME_RETRY_MAX_DELAY_MS);
+  if (delay >= msLeft) return undefined;
+  if (attempt < 5 || isDatabaseUnreachable(error)) return delay;
+  return undefined;
 }
