@@ -4,7 +4,8 @@
  * pledge's transaction), against a bare `pg` script that runs only the same conditional
  * UPDATE and INSERT in one transaction, measured in the same run on the same database.
  * Checks that nothing is oversold; prints pledges per second, p50 and p99 latency, and the
- * ratios.
+ * ratios. BENCH_PLEDGE_PROFILE=<dir>: the api runs with --cpu-prof there (summarize the
+ * .cpuprofile with bench/cpu-profile-top.mjs).
  */
 import 'reflect-metadata';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -15,6 +16,7 @@ import { median, ms, openBenchDatabase, percentile, seedLiveCampaign, seedProfil
 const CONCURRENT = 200;
 const TIER_LIMIT = 100;
 const ROUNDS = 3;
+const PROFILE_DIR = process.env.BENCH_PLEDGE_PROFILE;
 
 interface Round {
   wallMs: number;
@@ -52,7 +54,10 @@ async function assertNotOversold(pool: Pool, tierId: string, accepted: number): 
 async function main(): Promise<void> {
   const db = await openBenchDatabase();
   const jwtSecret = randomBytes(24).toString('hex');
-  const api = await startApi(db.url, { JWT_SECRET: jwtSecret });
+  const api = await startApi(db.url, {
+    JWT_SECRET: jwtSecret,
+    ...(PROFILE_DIR ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${PROFILE_DIR}` } : {}),
+  });
   try {
     const [creatorId] = await seedProfiles(db.pool, 1);
     const backers = await seedProfiles(db.pool, CONCURRENT);
