@@ -55,6 +55,11 @@ export function newId(kind: IdKind): string {
   return `${ID_PREFIXES[kind]}_${nextUlid()}`;
 }
 
+/** A bare monotonic ULID from the same generator, for ids of other shapes (the sandbox provider's). */
+export function newUlid(): string {
+  return nextUlid();
+}
+
 const ID_PATTERN = /^([a-z]{3})_([0-9A-HJKMNP-TV-Z]{26})$/;
 
 /** The kind an id belongs to, or undefined for anything that is not one of our ids. */
