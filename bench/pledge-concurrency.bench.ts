@@ -4,7 +4,7 @@
  * pledge's transaction), against a bare `pg` script that runs only the same conditional
  * UPDATE and INSERT in one transaction, measured in the same run on the same database.
  * Checks that nothing is oversold; prints pledges per second, p50 and p99 latency, and the
- * ratios. BENCH_PLEDGE_PROFILE=<dir>: the api runs with --cpu-prof there (summarize the
+ * ratios. BENCH_PLEDGE_ROUNDS (default 3) rounds of each; BENCH_PLEDGE_PROFILE=<dir>: the api runs with --cpu-prof there (summarize the
  * .cpuprofile with bench/cpu-profile-top.mjs).
  */
 import 'reflect-metadata';
@@ -16,7 +16,7 @@ import { median, ms, openBenchDatabase, percentile, seedLiveCampaign, seedProfil
 
 const CONCURRENT = 200;
 const TIER_LIMIT = 100;
-const ROUNDS = 3;
+const ROUNDS = Number(process.env.BENCH_PLEDGE_ROUNDS ?? 3);
 const PROFILE_DIR = process.env.BENCH_PLEDGE_PROFILE;
 
 interface Round {
