@@ -4,20 +4,25 @@
  * pledge's transaction), against a bare `pg` script that runs only the same conditional
  * UPDATE and INSERT in one transaction, measured in the same run on the same database.
  * Checks that nothing is oversold; prints pledges per second, p50 and p99 latency, and the
- * ratios.
+ * ratios. BENCH_PLEDGE_ROUNDS (default 3) rounds of each; BENCH_PLEDGE_PROFILE=<dir>: the api runs with --cpu-prof there (summarize the
+ * .cpuprofile with bench/cpu-profile-top.mjs).
  */
 import 'reflect-metadata';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { Pool } from 'pg';
 import { AccessTokenService, loadConfig, newId } from '@foule/shared';
 import { median, ms, openBenchDatabase, percentile, seedLiveCampaign, seedProfiles, sessionOf, startApi } from './support';
 
 const CONCURRENT = 200;
 const TIER_LIMIT = 100;
-const ROUNDS = 3;
+const ROUNDS = Number(process.env.BENCH_PLEDGE_ROUNDS ?? 3);
+const PROFILE_DIR = process.env.BENCH_PLEDGE_PROFILE;
 
 interface Round {
   wallMs: number;
+  /** CPU time (user + system) of the process serving the round: the api's, or this script's own for the bare rounds. */
+  cpuMs: number;
   latencies: number[];
   accepted: number;
   rejected: number;
@@ -31,7 +36,20 @@ function summarize(round: Round) {
     acceptedPerSecond: (round.accepted / round.wallMs) * 1000,
     p50: percentile(sorted, 50),
     p99: percentile(sorted, 99),
+    cpuMsPerRequest: round.cpuMs / round.latencies.length,
   };
+}
+
+/** CPU time (user + system) a process has used so far, in ms (/proc/<pid>/stat, clock ticks of 10 ms). */
+function cpuMsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** This process's CPU time so far, in ms. */
+function ownCpuMs(): number {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
 }
 
 async function assertNotOversold(pool: Pool, tierId: string, accepted: number): Promise<void> {
@@ -52,7 +70,10 @@ async function assertNotOversold(pool: Pool, tierId: string, accepted: number): 
 async function main(): Promise<void> {
   const db = await openBenchDatabase();
   const jwtSecret = randomBytes(24).toString('hex');
-  const api = await startApi(db.url, { JWT_SECRET: jwtSecret });
+  const api = await startApi(db.url, {
+    JWT_SECRET: jwtSecret,
+    ...(PROFILE_DIR ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${PROFILE_DIR}` } : {}),
+  });
   try {
     const [creatorId] = await seedProfiles(db.pool, 1);
     const backers = await seedProfiles(db.pool, CONCURRENT);
@@ -84,14 +105,16 @@ async function main(): Promise<void> {
     const apiRounds: Round[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const { campaignId, tierId } = await seedLiveCampaign(db.pool, { creatorId, goal: 100_000, deadline, tierLimit: TIER_LIMIT });
+      const cpuBefore = cpuMsOf(api.process.pid!);
       const started = performance.now();
       const results = await Promise.all(backers.map((id) => pledgeOverApi(id, campaignId, tierId)));
       const wallMs = performance.now() - started;
+      const cpuMs = cpuMsOf(api.process.pid!) - cpuBefore;
       const accepted = results.filter((r) => r.outcome === 'accepted').length;
       const errors = results.filter((r) => r.outcome.startsWith('error')).length;
       if (errors > 0) throw new Error(`unexpected errors: ${results.filter((r) => r.outcome.startsWith('error')).map((r) => r.outcome).join(', ')}`);
       await assertNotOversold(db.pool, tierId, accepted);
-      apiRounds.push({ wallMs, latencies: results.map((r) => r.latency), accepted, rejected: results.length - accepted, errors });
+      apiRounds.push({ wallMs, cpuMs, latencies: results.map((r) => r.latency), accepted, rejected: results.length - accepted, errors });
     }
 
     // The baseline: the same conditional UPDATE and INSERT in one transaction, bare pg, a pool
@@ -123,12 +146,14 @@ async function main(): Promise<void> {
         }
         return { latency: performance.now() - started, outcome };
       };
+      const cpuBefore = ownCpuMs();
       const started = performance.now();
       const results = await Promise.all(backers.map((id) => bare(id)));
       const wallMs = performance.now() - started;
+      const cpuMs = ownCpuMs() - cpuBefore;
       const accepted = results.filter((r) => r.outcome === 'accepted').length;
       await assertNotOversold(db.pool, tierId, accepted);
-      bareRounds.push({ wallMs, latencies: results.map((r) => r.latency), accepted, rejected: results.length - accepted, errors: 0 });
+      bareRounds.push({ wallMs, cpuMs, latencies: results.map((r) => r.latency), accepted, rejected: results.length - accepted, errors: 0 });
     }
 
     const apiStats = apiRounds.map(summarize);
@@ -145,29 +170,32 @@ async function main(): Promise<void> {
         pledgesPerSecond: pick(apiStats, 'acceptedPerSecond'),
         p50Ms: pick(apiStats, 'p50'),
         p99Ms: pick(apiStats, 'p99'),
+        cpuMsPerRequest: pick(apiStats, 'cpuMsPerRequest'),
       },
       bare: {
         requestsPerSecond: pick(bareStats, 'requestsPerSecond'),
         pledgesPerSecond: pick(bareStats, 'acceptedPerSecond'),
         p50Ms: pick(bareStats, 'p50'),
         p99Ms: pick(bareStats, 'p99'),
+        cpuMsPerRequest: pick(bareStats, 'cpuMsPerRequest'),
       },
     };
     const ratio = {
       throughput: result.api.requestsPerSecond / result.bare.requestsPerSecond,
       p50: result.api.p50Ms / result.bare.p50Ms,
       p99: result.api.p99Ms / result.bare.p99Ms,
+      cpuPerRequest: result.api.cpuMsPerRequest / result.bare.cpuMsPerRequest,
     };
     console.log(`\n## 1. ${CONCURRENT} concurrent pledges on one tier of ${TIER_LIMIT} (median of ${ROUNDS} rounds)`);
     console.log(`   oversold: 0 in every round (${TIER_LIMIT} accepted, ${CONCURRENT - TIER_LIMIT} answered CONFLICT "sold out"; claimed = live pledges = ${TIER_LIMIT})`);
     console.log(
-      `   api (GraphQL over HTTP): ${result.api.requestsPerSecond.toFixed(0)} requests/s, ${result.api.pledgesPerSecond.toFixed(0)} pledges/s accepted, p50 ${ms(result.api.p50Ms)}, p99 ${ms(result.api.p99Ms)}`,
+      `   api (GraphQL over HTTP): ${result.api.requestsPerSecond.toFixed(0)} requests/s, ${result.api.pledgesPerSecond.toFixed(0)} pledges/s accepted, p50 ${ms(result.api.p50Ms)}, p99 ${ms(result.api.p99Ms)}, CPU ${ms(result.api.cpuMsPerRequest)}/request`,
     );
     console.log(
-      `   bare pg (UPDATE + INSERT, one transaction): ${result.bare.requestsPerSecond.toFixed(0)} requests/s, ${result.bare.pledgesPerSecond.toFixed(0)} pledges/s accepted, p50 ${ms(result.bare.p50Ms)}, p99 ${ms(result.bare.p99Ms)}`,
+      `   bare pg (UPDATE + INSERT, one transaction): ${result.bare.requestsPerSecond.toFixed(0)} requests/s, ${result.bare.pledgesPerSecond.toFixed(0)} pledges/s accepted, p50 ${ms(result.bare.p50Ms)}, p99 ${ms(result.bare.p99Ms)}, CPU ${ms(result.bare.cpuMsPerRequest)}/request (this script's own)`,
     );
     console.log(
-      `   ratio api / bare: throughput ${ratio.throughput.toFixed(3)} (${(1 / ratio.throughput).toFixed(1)}x slower), p50 ${ratio.p50.toFixed(1)}x, p99 ${ratio.p99.toFixed(1)}x`,
+      `   ratio api / bare: throughput ${ratio.throughput.toFixed(3)} (${(1 / ratio.throughput).toFixed(1)}x slower), p50 ${ratio.p50.toFixed(1)}x, p99 ${ratio.p99.toFixed(1)}x, CPU per request ${ratio.cpuPerRequest.toFixed(1)}x`,
     );
     for (const [index, round] of apiRounds.entries()) {
       const s = apiStats[index];

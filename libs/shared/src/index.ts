@@ -28,6 +28,7 @@ export { EmbeddedPostgresError, RUNTIME_DIR as EMBEDDED_POSTGRES_RUNTIME_DIR } f
 export * from './database/snake-naming.strategy';
 export * from './database/transaction';
 export * from './database/bigint-column';
+export * from './database/entity-row';
 export * from './jobs/job-scheduler';
 export * from './jobs/jobs.module';
 export * from './pubsub/pubsub';

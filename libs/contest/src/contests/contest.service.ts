@@ -301,7 +301,7 @@ export class ContestService {
       : [];
     const byId = new Map(rows.map((row) => [row.id, row]));
     const missing = ids.find((id) => !byId.has(id));
-    if (missing) throw DomainError.notFound('Entry', missing);
+    if (missing !== undefined) throw DomainError.notFound('Entry', missing);
     const problems = ids.flatMap((id, index) =>
       byId.get(id)!.contestId === contest.id ? [] : [{ path: pathOf(index), message: 'is an entry of another contest' }],
     );

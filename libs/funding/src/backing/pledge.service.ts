@@ -130,6 +130,21 @@ export class PledgeService {
       made = await this.dataSource.transaction(async (manager) => {
         // First: a concurrent request with this key waits here, then answers what this one stored.
         await run.complete(manager, { pledgeId } satisfies PledgeReceipt);
+        // The creator's notice before the tier's unit is taken: it needs nothing the pledge's
+        // insert returns, commits or rolls back with it, and so the tier's row (which every
+        // concurrent pledge on the tier waits for) stays locked only from the unit's statement
+        // to COMMIT, not through the notice's two statements as well.
+        await this.events.publish(
+          {
+            type: 'funding.pledge.created',
+            pledgeId,
+            campaignId: campaign.id,
+            backerId: viewer.profileId,
+            ...money,
+            campaign: { title: campaign.title, creatorId: campaign.creatorId },
+          },
+          manager,
+        );
         const status: PledgeStatus = chargeId ? 'COLLECTED' : 'PENDING';
         let pledge: PledgeEntity;
         try {
@@ -164,17 +179,6 @@ export class PledgeService {
         }
         await this.moveAddOnUnits(manager, offered, [], addOnLines);
         if (addOnLines.length) await manager.getRepository(PledgeAddOnEntity).insert(addOnLines.map((line) => ({ pledgeId, addOnId: line.addOnId, quantity: line.quantity })));
-        await this.events.publish(
-          {
-            type: 'funding.pledge.created',
-            pledgeId,
-            campaignId: campaign.id,
-            backerId: viewer.profileId,
-            ...money,
-            campaign: { title: campaign.title, creatorId: campaign.creatorId },
-          },
-          manager,
-        );
         if (parts) await this.insertPayments(manager, pledgeId, campaign, parts, chargeId);
         if (chargeId) {
           await this.collection.recordCollected(manager, {

@@ -7,7 +7,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, IsNull, type EntityManager } from 'typeorm';
-import { DomainError, hasRole, isIdOf, pagesByParent, paginateById, type ConnectionShape, type PageArgs, type Viewer } from '@foule/shared';
+import { DomainError, entityRow, hasRole, isIdOf, type EntityRow, pagesByParent, paginateById, type ConnectionShape, type PageArgs, type Viewer } from '@foule/shared';
 import { PledgeAddOnEntity, PledgeEntity, PledgeIncrementEntity } from '../pledges/pledge.entity';
 import { BACKING_PLEDGE_STATUSES, LIVE_PLEDGE_STATUSES_SQL as LIVE, sqlStatusList } from '../pledges/pledge-status.machine';
 
@@ -63,6 +63,9 @@ export function visibleCampaignSql(alias: string, viewerParam: string): string {
 
 @Injectable()
 export class CampaignQueries {
+  /** forNewPledge's columns and readers, made on its first call (the metadata is built by then). */
+  private newPledgeRows?: { campaign: EntityRow<CampaignEntity>; tier: EntityRow<RewardTierEntity> };
+
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   campaignsByIds(ids: readonly string[]): Promise<CampaignEntity[]> {
@@ -215,22 +218,25 @@ export class CampaignQueries {
     tierId: string | null,
   ): Promise<{ campaign: CampaignEntity; livePledgeId: string | null; tier: RewardTierEntity | null }> {
     if (!isIdOf('campaign', campaignId)) throw DomainError.notFound('Campaign', campaignId);
-    const query = this.dataSource
-      .getRepository(CampaignEntity)
-      .createQueryBuilder('campaign')
-      .where('campaign.id = :campaignId', { campaignId })
-      .addSelect(
-        `(SELECT p.id FROM funding.pledges p WHERE p.campaign_id = campaign.id AND p.backer_id = :backerId AND p.status IN ${LIVE} LIMIT 1)`,
-        'live_pledge_id',
-      )
-      .setParameter('backerId', backerId);
+    // Plain SQL read back through the entities' own column metadata (entityRow): the query
+    // builder rebuilt and re-hydrated the same statement on every pledge.
+    this.newPledgeRows ??= {
+      campaign: entityRow(this.dataSource, CampaignEntity, 'campaign', 'c'),
+      tier: entityRow(this.dataSource, RewardTierEntity, 'tier', 't'),
+    };
+    const { campaign: campaignRow, tier: tierRow } = this.newPledgeRows;
     const wantsTier = tierId !== null && isIdOf('rewardTier', tierId);
-    if (wantsTier) query.leftJoinAndMapOne('campaign.chosenTier', RewardTierEntity, 'tier', 'tier.id = :tierId', { tierId });
-    const { entities, raw } = await query.getRawAndEntities<{ live_pledge_id: string | null }>();
-    const [found] = entities as (CampaignEntity & { chosenTier?: RewardTierEntity | null })[];
-    if (!found) throw DomainError.notFound('Campaign', campaignId);
-    const { chosenTier, ...campaign } = found;
-    return { campaign: Object.assign(new CampaignEntity(), campaign), livePledgeId: raw[0]?.live_pledge_id ?? null, tier: chosenTier ?? null };
+    const [row] = await this.dataSource.query<Record<string, unknown>[]>(
+      `SELECT ${campaignRow.select},
+              (SELECT p.id FROM funding.pledges p WHERE p.campaign_id = campaign.id AND p.backer_id = $2 AND p.status IN ${LIVE} LIMIT 1) AS live_pledge_id,
+              ${tierRow.select}
+         FROM funding.campaigns campaign LEFT JOIN funding.reward_tiers tier ON tier.id = $3
+        WHERE campaign.id = $1`,
+      [campaignId, backerId, wantsTier ? tierId : null],
+    );
+    const campaign = row ? campaignRow.read(row) : null;
+    if (!row || !campaign) throw DomainError.notFound('Campaign', campaignId);
+    return { campaign, livePledgeId: (row.live_pledge_id as string | null) ?? null, tier: tierRow.read(row) };
   }
 
   async livePledgeId(campaignId: string, profileId: string): Promise<string | null> {

@@ -8,10 +8,13 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import {
   GraphQLError,
   Kind,
+  isInputObjectType,
   type DocumentNode,
   type FragmentDefinitionNode,
   type GraphQLSchema,
+  type OperationDefinitionNode,
   type SelectionSetNode,
+  type TypeNode,
 } from 'graphql';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
 
@@ -104,13 +107,55 @@ export function queryLimitsError(
   return cost > limits.maxCost ? tooComplex(`The query would cost ${cost}; at most ${limits.maxCost} is allowed`) : undefined;
 }
 
+/**
+ * The variables a document's measure can depend on: those of scalar or enum type (a `first:
+ * $n`, an `@include(if: $b)`). An input object's fields never reach the estimators, which read
+ * only a field's own `first` argument (every `complexity` in the schema does the same): a
+ * mutation's `$input` changes nothing in its cost. Undefined when a variable's type is unknown.
+ */
+function measuredVariables(document: DocumentNode, schema: GraphQLSchema, operationName: string | null | undefined, variables: Record<string, unknown> | null | undefined): string | undefined {
+  const operation = document.definitions.find(
+    (definition): definition is OperationDefinitionNode =>
+      definition.kind === Kind.OPERATION_DEFINITION && (!operationName || definition.name?.value === operationName),
+  );
+  if (!operation) return undefined;
+  const kept: unknown[] = [operationName ?? null];
+  for (const definition of operation.variableDefinitions ?? []) {
+    let type: TypeNode = definition.type;
+    while (type.kind !== Kind.NAMED_TYPE) type = type.type;
+    const named = schema.getType(type.name.value);
+    if (!named) return undefined;
+    if (isInputObjectType(named)) continue;
+    kept.push(definition.variable.name.value, variables?.[definition.variable.name.value] ?? null);
+  }
+  return JSON.stringify(kept);
+}
+
+/** At most this many measured shapes are kept per document (one per distinct `first`, say). */
+const SHAPES_PER_DOCUMENT = 32;
+
 export function queryLimitsPlugin(getSchema: () => GraphQLSchema, limits: QueryLimits = DEFAULT_QUERY_LIMITS): ApolloServerPlugin {
+  // Documents (Apollo hands the same parsed document for the same query text) and, per
+  // document, the variables their measure depends on, that were measured within the limits:
+  // the same request shape is not walked again for each request (a pledge's idempotency key
+  // and amounts change nothing in its cost). Only answers within the limits are kept, so a
+  // refusal (and a request whose variables do not coerce) is always measured afresh.
+  const withinLimits = new WeakMap<DocumentNode, Set<string>>();
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document }) {
-          const refusal = queryLimitsError(getSchema(), document, request.operationName, request.variables, limits);
+          const schema = getSchema();
+          const shape = measuredVariables(document, schema, request.operationName, request.variables);
+          const known = withinLimits.get(document);
+          if (shape !== undefined && known?.has(shape)) return;
+          const refusal = queryLimitsError(schema, document, request.operationName, request.variables, limits);
           if (refusal) throw refusal;
+          if (shape === undefined) return;
+          const shapes = known ?? new Set<string>();
+          if (shapes.size >= SHAPES_PER_DOCUMENT) shapes.clear();
+          shapes.add(shape);
+          withinLimits.set(document, shapes);
         },
       };
     },

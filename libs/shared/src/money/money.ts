@@ -28,7 +28,9 @@ export function normalizeCurrency(code: string, path = 'currency'): string {
 
 /** Digits after the decimal point for a currency: 2 for EUR, 0 for JPY, 3 for KWD. */
 export function minorUnitDigits(currency: string): number {
-  return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  // The formatter formatMoney keeps per currency: making an Intl.NumberFormat is costly (a
+  // pledge's amount check asks twice per request).
+  return currencyFormatter(currency).resolvedOptions().maximumFractionDigits ?? 2;
 }
 
 /** The smallest amount that is one whole unit of the currency (100 for EUR, 1 for JPY). */
@@ -38,13 +40,19 @@ export function oneMajorUnit(currency: string): number {
 
 const formatters = new Map<string, Intl.NumberFormat>();
 
+/** The en formatter of a currency, made once per currency (an invalid code throws RangeError, as Intl does, and is not kept). */
+function currencyFormatter(currency: string): Intl.NumberFormat {
+  let formatter = formatters.get(currency);
+  if (!formatter) {
+    formatter = new Intl.NumberFormat('en', { style: 'currency', currency });
+    formatters.set(currency, formatter);
+  }
+  return formatter;
+}
+
 /** "€12.50" for { amount: 1250, currency: 'EUR' }. */
 export function formatMoney(money: Money): string {
-  let formatter = formatters.get(money.currency);
-  if (!formatter) {
-    formatter = new Intl.NumberFormat('en', { style: 'currency', currency: money.currency });
-    formatters.set(money.currency, formatter);
-  }
+  const formatter = currencyFormatter(money.currency);
   const digits = formatter.resolvedOptions().maximumFractionDigits ?? 2;
   // Divide as decimal text, not as a float product, so large amounts stay exact.
   const negative = money.amount < 0;

@@ -14,7 +14,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
-import { monotonicFactory } from 'ulid';
+import { newUlid } from '@foule/shared';
 import { requestHash } from '../../idempotency/request-hash';
 import {
   type ChargeInput,
@@ -31,8 +31,7 @@ import type { FaultDecision, SandboxFaultPlan } from './sandbox-faults';
 
 /** Stripe's largest single charge, in minor units. */
 const MAX_CHARGE = 99_999_999;
-const nextUlid = monotonicFactory();
-const sandboxId = (prefix: string) => `${prefix}_sandbox_${nextUlid()}`;
+const sandboxId = (prefix: string) => `${prefix}_sandbox_${newUlid()}`;
 
 type Operation =
   | 'ensureCustomer'
