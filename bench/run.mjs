@@ -39,7 +39,7 @@ if (!only || only === 'funding') {
   run('pledge-concurrency.bench.js');
 
   const sizes = (process.env.BENCH_SETTLEMENT_SIZES ?? '5000,20000').split(',').map(Number);
-  console.log(`\n## 2. Settlement of an ALL_OR_NOTHING campaign with the sandbox provider (batches of 200, 8 charges in flight)`);
+  console.log(`\n## 2. Settlement of an ALL_OR_NOTHING campaign with the sandbox provider (batches of 200, 12 charges in flight, a batch recorded while the next is charged)`);
   console.log(
     `   memory sampled every 20 ms; "retained" is the heap after a full GC, forced once a second, i.e. what the process holds on to`,
   );

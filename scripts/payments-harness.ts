@@ -88,6 +88,9 @@ async function main(): Promise<void> {
       for (const entry of args.entries) results.push(await settle(dataSource.transaction((manager) => ledger.append(manager, entry))));
       return results;
     },
+    /** All the entries in one transaction with one appendMany (what a settlement batch does): all committed, or none. */
+    postJournalEntriesTogether: (args: { entries: JournalEntryInput[] }) =>
+      dataSource.transaction((manager) => ledger.appendMany(manager, args.entries)),
     postJournalEntryOutsideTransaction: (args: { entry: JournalEntryInput }) => ledger.append(dataSource.manager, args.entry),
     /** A payout as a module makes one: in its transaction, after crediting what is owed. */
     createPayout: (args: { before?: JournalEntryInput[]; payout: CreatePayoutInput }) =>

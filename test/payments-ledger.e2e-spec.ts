@@ -108,6 +108,42 @@ describe('payments: the double-entry ledger', () => {
       expect(unknownAccount).toMatchObject({ name: 'LedgerError', violation: 'invalid_entry' });
     });
 
+    it('appends a batch of entries in order, as one after the other, all or none (appendMany, as a settlement batch records)', async () => {
+      // The refund draws on the collection just before it in the same batch: accepted, as it would be one by one.
+      const ids = await harness.ok('postJournalEntriesTogether', {
+        entries: [
+          move('pledge.collected', 'pld_batch_1', 'external:stripe', 'campaign:cmp_batch:escrow', 300),
+          move('pledge.refunded', 'pld_batch_1', 'campaign:cmp_batch:escrow', 'external:stripe', 300),
+          move('pledge.collected', 'pld_batch_2', 'external:stripe', 'campaign:cmp_batch:escrow', 200),
+        ],
+      });
+      expect(ids).toHaveLength(3);
+      const committed = await app.sql(
+        `SELECT e.id, e.kind, e.reference, count(p.id)::int AS postings FROM payments.journal_entries e JOIN payments.postings p ON p.journal_entry_id = e.id
+          WHERE e.id = ANY($1) GROUP BY e.id, e.kind, e.reference`,
+        [ids],
+      );
+      expect(new Map(committed.map((row) => [row.id, [row.kind, row.reference, row.postings]]))).toEqual(
+        new Map([
+          [ids[0], ['pledge.collected', 'pld_batch_1', 2]],
+          [ids[1], ['pledge.refunded', 'pld_batch_1', 2]],
+          [ids[2], ['pledge.collected', 'pld_batch_2', 2]],
+        ]),
+      );
+      expect(await harness.ok('accountBalance', { account: 'campaign:cmp_batch:escrow', currency: 'EUR' })).toBe(200);
+      // The second refund overdraws what the batch left: the whole batch is refused, the collection before it too.
+      const overdraw = await harness.fails('postJournalEntriesTogether', {
+        entries: [
+          move('pledge.collected', 'pld_batch_3', 'external:stripe', 'campaign:cmp_batch:escrow', 100),
+          move('pledge.refunded', 'pld_batch_2', 'campaign:cmp_batch:escrow', 'external:stripe', 200),
+          move('pledge.refunded', 'pld_batch_3', 'campaign:cmp_batch:escrow', 'external:stripe', 101),
+        ],
+      });
+      expect(overdraw).toMatchObject({ name: 'LedgerError', violation: 'negative_balance' });
+      expect(await app.sql(`SELECT 1 FROM payments.journal_entries WHERE reference = 'pld_batch_3'`)).toEqual([]);
+      expect(await harness.ok('accountBalance', { account: 'campaign:cmp_batch:escrow', currency: 'EUR' })).toBe(200);
+    });
+
     it('serializes concurrent withdrawals from one escrow: 20 refunds of 100 from 1000 leave exactly 0', async () => {
       await harness.ok('postJournalEntry', { entry: move('pledge.collected', 'pld_race', 'external:stripe', 'campaign:cmp_race:escrow', 1_000) });
       const refunds = Array.from({ length: 20 }, (_, i) => move('pledge.refunded', `pld_race_${i}`, 'campaign:cmp_race:escrow', 'external:stripe', 100));

@@ -115,6 +115,41 @@ export class PaymentsFacade {
     return result;
   }
 
+  /**
+   * chargeSavedCard for a batch: the same provider call, but our record of the charge
+   * (payments.charges) is left to recordSavedCardCharges, in the caller's transaction with
+   * the batch's other records, so a batch of charges costs one commit of ours, not one each.
+   * A record lost to a crash before that commit is made again by the next run, from the
+   * provider's answer to the same key (a record made twice is reconciled, never doubled).
+   */
+  async chargeSavedCardUnrecorded(input: { card: SavedCard; money: Money; idempotencyKey: string; description: string }): Promise<ChargeResult> {
+    const money = this.chargeable(input.money);
+    try {
+      return await this.provider.chargeOffSession({
+        customerId: input.card.customerId,
+        paymentMethodId: input.card.paymentMethodId,
+        money,
+        idempotencyKey: input.idempotencyKey,
+        description: input.description,
+      });
+    } catch (error) {
+      throw providerErrorToDomain(error);
+    }
+  }
+
+  /** Our records of charges made by chargeSavedCardUnrecorded, in the caller's transaction: one statement for the charges new to us. */
+  async recordSavedCardCharges(
+    manager: EntityManager,
+    charges: readonly { card: SavedCard; money: Money; result: ChargeResult }[],
+  ): Promise<void> {
+    const calls = charges.flatMap(({ card, money, result }) => {
+      if (!result.chargeId) return [];
+      const fact = result.status === 'succeeded' ? ({ kind: 'succeeded' } as const) : ({ kind: 'failed', declineCode: result.declineCode } as const);
+      return [{ charge: { chargeId: result.chargeId, provider: this.provider.name, customerId: card.customerId, ...this.chargeable(money) }, fact }];
+    });
+    await this.charges.recordCalls(manager, calls);
+  }
+
   async refund(input: { chargeId: string; money: Money; idempotencyKey: string }): Promise<{ refundId: string }> {
     const money = this.chargeable(input.money);
     return this.userFacing(() => this.provider.refund({ chargeId: input.chargeId, money, idempotencyKey: input.idempotencyKey }));
@@ -127,6 +162,11 @@ export class PaymentsFacade {
   /** A pledge's charge succeeded: the provider -> the campaign's escrow. */
   recordPledgeCollected(manager: EntityManager, movement: PledgeMovement): Promise<string> {
     return this.ledger.append(manager, pledgeCollectedEntry(movement));
+  }
+
+  /** Many pledges' charges succeeded (a settlement batch): one entry each, as recordPledgeCollected, appended together in order. */
+  recordPledgesCollected(manager: EntityManager, movements: readonly PledgeMovement[]): Promise<string[]> {
+    return this.ledger.appendMany(manager, movements.map(pledgeCollectedEntry));
   }
 
   /** A collected pledge was refunded: the campaign's escrow -> the provider. */

@@ -17,6 +17,7 @@ import { CHARGE_INCREMENT_QUEUE, CLOSE_INCREMENT_WINDOW_QUEUE, PAY_OUT_CAMPAIGN_
 import { IncrementGate } from './increment-gate';
 import { incrementDueAt, incrementJobKey } from './payment-plan';
 import { PledgeGate, type PledgeMove } from './pledge-gate';
+import type { PledgeStatus } from './pledge-status.machine';
 import { failureReason } from './pledge-rules';
 
 /** The facts of a charged pledge; `amount` is what this charge took (one payment of a pledge over time). */
@@ -59,6 +60,35 @@ export class PledgeCollection {
     await this.recordCollected(manager, pledge);
   }
 
+  /**
+   * collect for a batch of pledges paid in full (no payments over time), each charged at the
+   * attempt given, in three statements whatever their number: one guarded UPDATE moves those
+   * still at that attempt (`from` its states) to COLLECTED, payments journals their money, and
+   * each publishes funding.pledge.collected. Returns the ids collected; the others were
+   * refused (recorded meanwhile by another run) and keep what that run recorded.
+   */
+  async collectEach(
+    manager: EntityManager,
+    charged: readonly { pledge: ChargedPledge; chargeId: string; failedAttempts: number }[],
+    from: readonly PledgeStatus[],
+  ): Promise<Set<string>> {
+    if (charged.some(({ pledge }) => pledge.increment)) throw new Error('collectEach is for pledges paid in full; a payment over time is collected by collect');
+    const moved = await PledgeGate.transitionEach(
+      manager,
+      'collect',
+      charged.map(({ pledge, chargeId, failedAttempts }) => ({ id: pledge.id, failedAttempts, set: { charge_id: chargeId } })),
+      from,
+    );
+    const collected = new Set(moved.map((pledge) => pledge.id));
+    const pledges = charged.map(({ pledge }) => pledge).filter((pledge) => collected.has(pledge.id));
+    await this.payments.recordPledgesCollected(
+      manager,
+      pledges.map((pledge) => ({ pledgeId: pledge.id, campaignId: pledge.campaignId, money: { amount: pledge.amount, currency: pledge.currency } })),
+    );
+    for (const pledge of pledges) await this.publishCollected(manager, pledge);
+    return collected;
+  }
+
   /** The money of a pledge (or one payment of it) that is COLLECTED: its journal entry and its event. */
   async recordCollected(manager: EntityManager, pledge: ChargedPledge): Promise<void> {
     const money = { amount: pledge.amount, currency: pledge.currency };
@@ -70,13 +100,18 @@ export class PledgeCollection {
         money,
       });
     else await this.payments.recordPledgeCollected(manager, { pledgeId: pledge.id, campaignId: pledge.campaignId, money });
+    await this.publishCollected(manager, pledge);
+  }
+
+  private async publishCollected(manager: EntityManager, pledge: ChargedPledge): Promise<void> {
     await this.events.publish(
       {
         type: 'funding.pledge.collected',
         pledgeId: pledge.id,
         campaignId: pledge.campaignId,
         backerId: pledge.backerId,
-        ...money,
+        amount: pledge.amount,
+        currency: pledge.currency,
       },
       manager,
     );

@@ -101,6 +101,68 @@ async function move(
   );
 }
 
+/** One pledge of a multi-row move (PledgeGate.transitionEach): its charge attempt and its own values of the columns the move sets. */
+export interface EachPledgeMove {
+  id: string;
+  /** Only while the pledge's failed attempts are still this many. */
+  failedAttempts: number;
+  /** Text columns (snake_case) this pledge's move also sets; every pledge of one move names the same columns. */
+  set: Record<string, string | null>;
+}
+
+/**
+ * The guarded UPDATE of `move`, for many pledges at once, each with its own attempt and
+ * values: one statement, the pledges locked in id order. Returns the moved rows; a pledge
+ * not among them was refused (it left `from`, or another attempt was recorded).
+ */
+async function moveEach(
+  manager: EntityManager,
+  event: PledgeEvent,
+  items: readonly EachPledgeMove[],
+  from: readonly PledgeStatus[],
+): Promise<MovedPledge[]> {
+  if (items.length === 0) return [];
+  const moves = pledgeEventMoves(event).filter(([source]) => from.includes(source));
+  if (moves.length === 0) throw new Error(`pledge gate: ${event} moves no pledge from ${from.join(', ')}`);
+  const sorted = [...items].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const columns = Object.keys(sorted[0].set);
+  for (const column of columns) if (!/^[a-z_]+$/.test(column)) throw new Error(`pledge gate: "${column}" is not a column name`);
+  for (const item of sorted) {
+    const keys = Object.keys(item.set);
+    if (keys.length !== columns.length || !columns.every((column) => keys.includes(column))) {
+      throw new Error(`pledge gate: every pledge of one move sets the same columns (${columns.join(', ')})`);
+    }
+  }
+  const params: unknown[] = [
+    sorted.map((item) => item.id),
+    sorted.map((item) => item.failedAttempts),
+    ...columns.map((column) => sorted.map((item) => item.set[column])),
+  ];
+  const param = (value: unknown) => `$${params.push(value)}`;
+  const leavesLive = moves.every(([, to]) => !LIVE_PLEDGE_STATUSES.includes(to));
+  const assignments = [
+    `status = CASE p.status ${moves.map(([source, to]) => `WHEN ${param(source)} THEN ${param(to)}`).join(' ')} END`,
+    ...(EVENT_EFFECTS[event] ?? []),
+    ...(leavesLive ? ['ended_at = now()'] : []),
+    ...columns.map((column) => `${column} = m.set_${column}`),
+    'updated_at = now()',
+  ];
+  const arrays = ['$1::text[]', '$2::int[]', ...columns.map((_, index) => `$${index + 3}::text[]`)];
+  // The sub-select locks the pledges in id order, so two recorders of overlapping batches queue instead of deadlocking.
+  return updateReturning<MovedPledge>(
+    manager,
+    `UPDATE funding.pledges p SET ${assignments.join(', ')}
+       FROM (SELECT m.*
+               FROM unnest(${arrays.join(', ')}) AS m(move_id, move_attempts${columns.map((column) => `, set_${column}`).join('')})
+               JOIN funding.pledges locked ON locked.id = m.move_id
+              ORDER BY m.move_id
+                FOR UPDATE OF locked) m
+      WHERE p.id = m.move_id AND p.status IN ${sqlStatusList(moves.map(([source]) => source))} AND p.failed_attempts = m.move_attempts
+     RETURNING p.id, p.backer_id AS "backerId", p.status`,
+    params,
+  );
+}
+
 /** Makes each of the campaign's tiers' and add-ons' `claimed` equal to its live pledges again, after many pledges ended at once. */
 async function recountUnits(manager: EntityManager, campaignId: string): Promise<void> {
   await updateReturning(
@@ -137,6 +199,16 @@ export const PledgeGate = {
     throw DomainError.conflict(
       `Pledge ${pledgeId} changed meanwhile (it is ${current.status}, ${current.failedAttempts} failed attempt(s)); try again`,
     );
+  },
+
+  /**
+   * Moves many pledges by `event` in one statement, each only from `from` and only while its
+   * failed attempts are still the ones given (the charge attempt the caller made): the same
+   * guard as transition, for a batch. Returns those moved; the others were refused, as a
+   * CONFLICT of transition would have said, and the caller leaves them alone.
+   */
+  transitionEach(manager: EntityManager, event: PledgeEvent, items: readonly EachPledgeMove[], from: readonly PledgeStatus[]): Promise<MovedPledge[]> {
+    return moveEach(manager, event, items, from);
   },
 
   /** Whether `error` is a refused move (a CONFLICT), which a caller racing another recorder may expect. */

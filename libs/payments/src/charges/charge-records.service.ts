@@ -41,6 +41,37 @@ export class ChargeRecordsService {
     await this.dataSource.transaction((manager) => this.apply(manager, charge, fact, false));
   }
 
+  /**
+   * recordCall for many calls, in the caller's transaction: the charges new to us in one
+   * multi-row statement (in id order, as concurrent recorders lock), those we knew (a replayed
+   * key, a webhook that came first) reconciled one by one under their row locks.
+   */
+  async recordCalls(manager: EntityManager, calls: readonly { charge: ChargeIdentity; fact: ChargeFact }[]): Promise<void> {
+    if (calls.length === 0) return;
+    const sorted = [...calls].sort((a, b) => (a.charge.chargeId < b.charge.chargeId ? -1 : a.charge.chargeId > b.charge.chargeId ? 1 : 0));
+    const rows = sorted.map(({ charge, fact }) => ({ charge, next: applyChargeFact(null, fact).next }));
+    const inserted = await manager.query<{ id: string }[]>(
+      `INSERT INTO payments.charges (id, provider, customer_id, amount, currency, status, decline_code, amount_refunded)
+       SELECT id, provider, customer_id, amount, currency, status, decline_code, amount_refunded
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::bigint[])
+              WITH ORDINALITY AS c(id, provider, customer_id, amount, currency, status, decline_code, amount_refunded, n)
+        ORDER BY n
+       ON CONFLICT (id) DO NOTHING RETURNING id`,
+      [
+        rows.map(({ charge }) => charge.chargeId),
+        rows.map(({ charge }) => charge.provider),
+        rows.map(({ charge }) => charge.customerId),
+        rows.map(({ charge }) => charge.amount),
+        rows.map(({ charge }) => charge.currency),
+        rows.map(({ next }) => next.status),
+        rows.map(({ next }) => next.declineCode),
+        rows.map(({ next }) => next.amountRefunded),
+      ],
+    );
+    const fresh = new Set(inserted.map((row) => row.id));
+    for (const { charge, fact } of sorted) if (!fresh.has(charge.chargeId)) await this.apply(manager, charge, fact, false);
+  }
+
   /** From a webhook, in its inbox transaction. */
   async recordReported(manager: EntityManager, charge: ChargeIdentity, fact: ChargeFact): Promise<void> {
     await this.apply(manager, charge, fact, true);

@@ -27,13 +27,29 @@ export class LedgerService {
    * entry must not overdraw besides escrow (a payout cannot take more than the payable holds).
    */
   async append(manager: EntityManager, entry: JournalEntryInput, options: { alsoNonNegative?: string[] } = {}): Promise<string> {
+    const [entryId] = await this.appendMany(manager, [entry], options);
+    return entryId;
+  }
+
+  /**
+   * Appends several balanced entries, in order, as if appended one after the other (each is
+   * checked against the balances the ones before it left), in four statements whatever their
+   * number: a batch of settled pledges journals in one round of statements, not one per pledge.
+   * Returns their ids in the entries' order.
+   */
+  async appendMany(manager: EntityManager, entries: readonly JournalEntryInput[], options: { alsoNonNegative?: string[] } = {}): Promise<string[]> {
     if (!manager.queryRunner?.isTransactionActive) {
       throw new LedgerError('invalid_entry', 'journal entries are appended inside the transaction of the change they record');
     }
-    checkEntry(entry);
-    // Lock every balance the entry touches, in one fixed order (currency, account), so two
-    // entries over the same accounts queue instead of deadlocking, and read them under the lock.
-    const touched = [...balanceChanges(entry.postings).values()].sort((a, b) =>
+    if (entries.length === 0) return [];
+    for (const entry of entries) checkEntry(entry);
+    // Lock every balance the entries touch, in one fixed order (currency, account), so two
+    // appends over the same accounts queue instead of deadlocking, and read them under the lock.
+    const touchedByKey = new Map<string, { account: string; currency: string }>();
+    for (const entry of entries) {
+      for (const [key, { account, currency }] of balanceChanges(entry.postings)) touchedByKey.set(key, { account, currency });
+    }
+    const touched = [...touchedByKey.values()].sort((a, b) =>
       a.currency === b.currency ? (a.account < b.account ? -1 : 1) : a.currency < b.currency ? -1 : 1,
     );
     const accounts = touched.map((item) => item.account);
@@ -52,24 +68,32 @@ export class LedgerService {
        FOR UPDATE OF b`,
       [accounts, currencies],
     );
-    const current = new Map(rows.map((row) => [balanceKey(row.account, row.currency.trim()), Number(row.balance)]));
-    applyEntry(current, entry, new Set(options.alsoNonNegative ?? []));
+    let current: ReadonlyMap<string, number> = new Map(rows.map((row) => [balanceKey(row.account, row.currency.trim()), Number(row.balance)]));
+    const alsoNonNegative = new Set(options.alsoNonNegative ?? []);
+    for (const entry of entries) current = applyEntry(current, entry, alsoNonNegative);
 
-    const entryId = newId('journalEntry');
-    await manager.query('INSERT INTO payments.journal_entries (id, kind, reference) VALUES ($1, $2, $3)', [entryId, entry.kind, entry.reference]);
-    // The balances trigger applies each posting to account_balances as it is inserted.
+    const entryIds = entries.map(() => newId('journalEntry'));
+    await manager.query(
+      `INSERT INTO payments.journal_entries (id, kind, reference)
+       SELECT id, kind, reference FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS e(id, kind, reference, n) ORDER BY n`,
+      [entryIds, entries.map((entry) => entry.kind), entries.map((entry) => entry.reference)],
+    );
+    // The balances trigger applies each posting to account_balances as it is inserted, in the entries' order.
+    const postings = entries.flatMap((entry, index) => entry.postings.map((posting) => ({ entryId: entryIds[index], ...posting })));
     await manager.query(
       `INSERT INTO payments.postings (id, journal_entry_id, account, amount, currency)
-       SELECT id, $1, account, amount, currency FROM unnest($2::text[], $3::text[], $4::bigint[], $5::text[]) AS p(id, account, amount, currency)`,
+       SELECT id, entry_id, account, amount, currency
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[]) WITH ORDINALITY AS p(id, entry_id, account, amount, currency, n)
+        ORDER BY n`,
       [
-        entryId,
-        entry.postings.map(() => newId('posting')),
-        entry.postings.map((posting) => posting.account),
-        entry.postings.map((posting) => posting.amount),
-        entry.postings.map((posting) => posting.currency),
+        postings.map(() => newId('posting')),
+        postings.map((posting) => posting.entryId),
+        postings.map((posting) => posting.account),
+        postings.map((posting) => posting.amount),
+        postings.map((posting) => posting.currency),
       ],
     );
-    return entryId;
+    return entryIds;
   }
 
   async balance(account: string, currency: string, manager: EntityManager = this.dataSource.manager): Promise<number> {
