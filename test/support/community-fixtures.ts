@@ -50,6 +50,8 @@ const PROBE_ATTEMPTS = 3;
 export async function subscribeToNotifications(app: TestApp, profile: SignedUpProfile, on: Pick<TestApp, 'baseUrl'> = app) {
   for (let attempt = 1; attempt <= PROBE_ATTEMPTS; attempt++) {
     const watch = notificationSocket(on.baseUrl, profile);
+    // Acknowledged connection first: the subscribe is then on its way, and the probe rarely outruns it.
+    if (!(await holdsWithin(() => watch.connected() || watch.errors.length > 0, 10_000))) throw new Error('the notification socket did not connect');
     const follower = await signUp(app);
     const followed = await app.gql(FollowIdDocument, { id: profile.id }, follower.token);
     if (followed.errors) throw new Error(`follow failed: ${JSON.stringify(followed.errors)}`);
@@ -69,11 +71,13 @@ export async function subscribeToNotifications(app: TestApp, profile: SignedUpPr
 }
 
 function notificationSocket(baseUrl: string, profile: SignedUpProfile) {
+  let connected = false;
   const client = createClient({
     url: `${baseUrl.replace('http', 'ws')}/graphql`,
     webSocketImpl: WebSocket,
     retryAttempts: 0,
     connectionParams: { authorization: `Bearer ${profile.token}` },
+    on: { connected: () => void (connected = true) },
   });
   const events: any[] = [];
   const errors: unknown[] = [];
@@ -85,5 +89,5 @@ function notificationSocket(baseUrl: string, profile: SignedUpProfile) {
       complete: () => undefined,
     },
   );
-  return { events, errors, close: () => client.dispose() };
+  return { events, errors, connected: () => connected, close: () => client.dispose() };
 }

@@ -144,8 +144,8 @@ export const sandboxCharges = (app: TestApp, pledgeId: string) =>
   );
 
 /** How long one attempt at hearing the probe may take before its socket is dropped and another one tried. */
-const PROBE_ATTEMPT_MS = 5_000;
-const PROBE_ATTEMPTS = 4;
+const PROBE_ATTEMPT_MS = 2_000;
+const PROBE_ATTEMPTS = 8;
 const probeBackers = new WeakMap<object, Promise<SignedUpProfile>>();
 
 /**
@@ -169,6 +169,8 @@ export async function subscribeToProgress<TData extends { campaignProgress: unkn
   const backer = await probeBackers.get(app)!;
   for (let attempt = 1; attempt <= PROBE_ATTEMPTS; attempt++) {
     const watch = progressSocket(options.on ?? app, campaignId, document);
+    // Acknowledged connection first: the subscribe is then on its way, and the probe rarely outruns it.
+    if (!(await holdsWithin(() => watch.connected() || watch.errors.length > 0, 10_000))) throw new Error('the progress socket did not connect');
     const probe = ok(await pledge(app, backer, { campaignId, amount: 500 }), 'pledge');
     const heard = await holdsWithin(() => watch.events.length > 0 || watch.errors.length > 0, PROBE_ATTEMPT_MS);
     ok(await app.gql(CancelPledgeDocument, { id: probe.id }, backer.token), 'cancelPledge');
@@ -191,7 +193,13 @@ function progressSocket<TData extends { campaignProgress: unknown }>(
   campaignId: string,
   document: TypedDocumentNode<TData, { id: string }>,
 ) {
-  const client = createClient({ url: `${on.baseUrl.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0 });
+  let connected = false;
+  const client = createClient({
+    url: `${on.baseUrl.replace('http', 'ws')}/graphql`,
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    on: { connected: () => void (connected = true) },
+  });
   const events: TData['campaignProgress'][] = [];
   const errors: unknown[] = [];
   client.subscribe<TData>(
@@ -202,5 +210,5 @@ function progressSocket<TData extends { campaignProgress: unknown }>(
       complete: () => undefined,
     },
   );
-  return { events, errors, close: () => client.dispose() };
+  return { events, errors, connected: () => connected, close: () => client.dispose() };
 }
