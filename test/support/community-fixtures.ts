@@ -51,8 +51,11 @@ export async function subscribeToNotifications(app: TestApp, profile: SignedUpPr
   for (let attempt = 1; attempt <= PROBE_ATTEMPTS; attempt++) {
     const watch = notificationSocket(on.baseUrl, profile);
     // Acknowledged connection first: the subscribe is then on its way, and the probe rarely outruns it.
-    if (!(await holdsWithin(() => watch.connected() || watch.errors.length > 0, 10_000))) throw new Error('the notification socket did not connect');
-    const follower = await signUp(app);
+    const [follower, connected] = await Promise.all([
+      signUp(app),
+      holdsWithin(() => watch.connected() || watch.errors.length > 0, 10_000),
+    ]);
+    if (!connected) throw new Error('the notification socket did not connect');
     const followed = await app.gql(FollowIdDocument, { id: profile.id }, follower.token);
     if (followed.errors) throw new Error(`follow failed: ${JSON.stringify(followed.errors)}`);
     const probe = (n: any) => n?.kind === 'NEW_FOLLOWER' && n.subjectId === follower.id;
