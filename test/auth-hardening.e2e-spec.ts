@@ -3,47 +3,10 @@
  * sign-up for registered emails, hand-made access tokens, and refresh tokens raced by two tabs.
  */
 import { createHmac } from 'node:crypto';
-import http from 'node:http';
-import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { print } from 'graphql';
 import { MyIdDocument, RefreshSessionDocument, SignInDocument, SignUpDocument } from './documents/graphql';
 import { createTestApp, type GraphQLResponse, type TestApp } from './support/test-app';
 import { errorCode, signUp, uniqueHandle } from './support/fixtures';
-
-
-/**
- * GraphQL over HTTP from a given local address: every 127.x.y.z is this machine, so each one is
- * a different client address to the api (req.ip) without any proxy header.
- */
-function gqlFrom<TData, TVariables>(
-  app: TestApp,
-  localAddress: string,
-  document: TypedDocumentNode<TData, TVariables>,
-  variables: TVariables,
-): Promise<GraphQLResponse<TData>> {
-  const url = new URL(app.baseUrl);
-  const body = JSON.stringify({ query: print(document), variables });
-  return new Promise((resolve, reject) => {
-    const request = http.request(
-      {
-        host: url.hostname,
-        port: url.port,
-        path: '/graphql',
-        method: 'POST',
-        localAddress,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-      },
-      (response) => {
-        let text = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk) => (text += chunk));
-        response.on('end', () => resolve({ ...JSON.parse(text), status: response.statusCode! }));
-      },
-    );
-    request.on('error', reject);
-    request.end(body);
-  });
-}
+import { gqlFrom } from './support/client-address';
 
 function countCodes(results: GraphQLResponse[]): Record<string, number> {
   const counts: Record<string, number> = {};

@@ -1,8 +1,13 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { simpleParser } from 'mailparser';
 import pino from 'pino';
 import { DEMO_PASSWORD, seedDemoCrowd } from '../apps/api/src/demo-seed';
 import { DemoJoinDocument, SignInTokenDocument } from './documents/graphql';
 import { createTestApp, type TestApp } from './support/test-app';
 import { ok } from './support/funding-fixtures';
+import { eventually } from './support/payments-fixtures';
+import { linkToken, recipients } from './support/smtp-sink';
 
 /**
  * The demo crowd `npm start` seeds, through the public API: what a newcomer finds in it. Each
@@ -22,6 +27,26 @@ describe('the demo crowd', () => {
     ada = signedIn.data!.signIn.accessToken;
   }, 120_000);
   afterAll(() => app?.close());
+
+  // Email (issue 15): without SMTP_URL, as under `npm start`, the crowd's emails can be read in DATA_DIR/mail.
+  it("writes each demo profile's verification email to DATA_DIR/mail as an .eml file", async () => {
+    const mailDir = path.join(app.env.DATA_DIR, 'mail');
+    const demoAddresses = ['ada', 'bea', 'cyril', 'dina'].map((handle) => `${handle}@demo.foule.test`);
+    const verificationsTo = async () => {
+      let files: string[];
+      try {
+        files = readdirSync(mailDir).filter((file) => file.endsWith('.eml'));
+      } catch {
+        return null;
+      }
+      const mails = await Promise.all(files.map(async (file) => simpleParser(readFileSync(path.join(mailDir, file)))));
+      const verifications = mails.filter((mail) => /Confirm your email address/.test(mail.subject ?? ''));
+      const to = new Set(verifications.flatMap(recipients));
+      return demoAddresses.every((address) => to.has(address)) ? verifications : null;
+    };
+    const verifications = await eventually(verificationsTo, 20_000, `a verification email to each demo profile in ${mailDir}`);
+    for (const mail of verifications) expect(linkToken(mail, 'verify-email')).toMatch(/^[A-Za-z0-9_-]{20,}$/);
+  });
 
   // Campaign tools (issue 11): the live campaign offers an add-on and a secret tier, Dina is on its team, and a prelaunch page has a follower.
   it("offers an add-on and a secret tier on Ada's live campaign, with a collaborator, beside a followed prelaunch page", async () => {

@@ -1,6 +1,8 @@
 /**
  * Email: verification and reset links received by a real SMTP server on loopback and followed;
- * an SMTP server that is down and comes back; the .eml files written without SMTP_URL.
+ * expired links refused as used and unknown ones are; requests for links limited per address and
+ * per client address; an SMTP server that is down and comes back; the .eml files written without
+ * SMTP_URL.
  */
 import { statSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -24,6 +26,7 @@ import { createTestApp, type TestApp } from './support/test-app';
 import { FUNDING_TEST_ENV, liveCampaign, ok, pledge, signUpCreator, waitForStatus } from './support/funding-fixtures';
 import { waitForNotification } from './support/community-fixtures';
 import { eventually } from './support/payments-fixtures';
+import { gqlFrom } from './support/client-address';
 
 const INVALID_TOKEN = [{ path: 'token', message: 'is not valid or has expired' }];
 
@@ -114,6 +117,38 @@ describe('email over SMTP', () => {
 
     const reused = await app.gql(ResetPasswordDocument, { token, newPassword: 'yet another passphrase' });
     expect(reused.errors![0].extensions.fields).toEqual(INVALID_TOKEN);
+  });
+
+  it('refuses an expired verification link and an expired reset link as it refuses a used or unknown one, and changes nothing', async () => {
+    const profile = await signUp(app);
+    const verifyToken = linkToken(await smtp.waitFor(profile.email, /Confirm your email address/), 'verify-email');
+    expect((await app.gql(RequestPasswordResetDocument, { email: profile.email })).data!.requestPasswordReset).toBe(true);
+    const resetToken = linkToken(await smtp.waitFor(profile.email, /Reset your Foule password/), 'reset-password');
+    // Their lifetimes (24 hours and 30 minutes) have passed.
+    const expired = await app.sql<{ purpose: string }>(
+      `UPDATE community.email_tokens SET expires_at = now() - interval '1 second' WHERE profile_id = $1 RETURNING purpose`,
+      [profile.id],
+    );
+    expect(expired.map((row) => row.purpose).sort()).toEqual(['reset-password', 'verify-email']);
+
+    const unknownVerify = await app.gql(VerifyEmailDocument, { token: 'x'.repeat(43) });
+    const unknownReset = await app.gql(ResetPasswordDocument, { token: 'x'.repeat(43), newPassword: 'a brand new passphrase' });
+    const expiredVerify = await app.gql(VerifyEmailDocument, { token: verifyToken }, profile.token);
+    const expiredReset = await app.gql(ResetPasswordDocument, { token: resetToken, newPassword: 'a brand new passphrase' });
+    for (const refused of [unknownVerify, unknownReset, expiredVerify, expiredReset]) {
+      expect(errorCode(refused)).toBe('BAD_USER_INPUT');
+      expect(refused.errors![0].extensions.fields).toEqual(INVALID_TOKEN);
+      expect(refused.errors![0].message).toBe(unknownVerify.errors![0].message);
+    }
+
+    // Nothing written: the address is still unverified, the old password and session still work, the tokens are unused.
+    expect((await app.gql(MyEmailVerifiedDocument, {}, profile.token)).data!.me).toEqual({ id: profile.id, emailVerified: false });
+    expect(
+      (await app.gql(SignInForEmailDocument, { input: { email: profile.email, password: profile.password } })).errors,
+    ).toBeUndefined();
+    expect(
+      await app.sql(`SELECT purpose FROM community.email_tokens WHERE profile_id = $1 AND used_at IS NOT NULL`, [profile.id]),
+    ).toEqual([]);
   });
 
   it('answers a reset request for an unknown address exactly as for a known one, and sends nothing', async () => {
@@ -239,6 +274,98 @@ describe('email over SMTP', () => {
     const kinds = (await app.gql(NotificationSettingsDocument, {}, failer.token)).data!.notificationSettings.emailKinds;
     expect(kinds).not.toContain('PAYMENT_FAILED');
     expect(kinds).toContain('PLEDGE_DROPPED');
+  });
+});
+
+describe('email: requests for links limited per address and per client address', () => {
+  // AUTH_MAX_ATTEMPTS requests per address and per client address per 15 minutes, for each kind of link.
+  const MAX = 3;
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await createTestApp({ AUTH_MAX_ATTEMPTS: String(MAX) });
+  });
+  afterAll(() => app.close());
+
+  /** What a caller can see of an answer: its data, or its error's code, message and extensions. */
+  const seen = (result: { data?: unknown; errors?: { message: string; extensions: unknown }[] }) =>
+    result.errors ? { code: errorCode(result as never), message: result.errors[0].message, extensions: result.errors[0].extensions } : result.data;
+  const resetsFor = (email: string) => (from: string) => gqlFrom(app, from, RequestPasswordResetDocument, { email }).then(seen);
+  const allowed = { requestPasswordReset: true };
+
+  const resetLookupsDone = () =>
+    eventually(
+      async () =>
+        (await app.sql(`SELECT 1 FROM pgboss.job WHERE name = 'community.email.reset-lookup' AND state <> 'completed'`)).length === 0 ||
+        null,
+      20_000,
+      'the reset lookups to run',
+    );
+
+  it('answers reset requests for a registered and an unknown address alike: true AUTH_MAX_ATTEMPTS times, then RATE_LIMITED from any client', async () => {
+    const known = await signUp(app);
+    const unknownEmail = `nobody-${known.handle}@example.com`;
+    const answers: Record<string, unknown[]> = {};
+    for (const [which, email, firstClient, otherClient] of [
+      ['known', known.email, '127.0.1.1', '127.0.1.2'],
+      ['unknown', unknownEmail, '127.0.1.3', '127.0.1.4'],
+    ] as const) {
+      const request = resetsFor(email);
+      answers[which] = [];
+      for (let i = 0; i < MAX; i++) answers[which].push(await request(firstClient));
+      // The address's limit, whoever asks: another client address is refused too.
+      answers[which].push(await request(otherClient), await request(firstClient));
+    }
+    expect(answers.known.slice(0, MAX)).toEqual(Array(MAX).fill(allowed));
+    expect(answers.known.slice(MAX)).toEqual([
+      { code: 'RATE_LIMITED', message: 'Too many emails asked for: wait 15 minutes and try again', extensions: { code: 'RATE_LIMITED', retryAfterSeconds: 900 } },
+      { code: 'RATE_LIMITED', message: 'Too many emails asked for: wait 15 minutes and try again', extensions: { code: 'RATE_LIMITED', retryAfterSeconds: 900 } },
+    ]);
+    // Nothing tells who is registered: the unknown address gets exactly the same answers.
+    expect(answers.unknown).toEqual(answers.known);
+
+    // The registered address got one link per allowed request, the unknown one none.
+    await resetLookupsDone();
+    const links = await app.sql<{ email: string; n: number }>(
+      `SELECT email, count(*)::int AS n FROM community.email_tokens WHERE purpose = 'reset-password' AND email = ANY($1) GROUP BY email`,
+      [[known.email, unknownEmail]],
+    );
+    expect(links).toEqual([{ email: known.email, n: MAX }]);
+  });
+
+  it('refuses a client address past AUTH_MAX_ATTEMPTS reset requests, whatever the addresses asked for, and not the next client', async () => {
+    const emails = Array.from({ length: MAX + 1 }, (_, i) => `spray-${i}-${Date.now().toString(36)}@example.com`);
+    const sprayed = [];
+    for (const email of emails) sprayed.push(await resetsFor(email)('127.0.2.1'));
+    expect(sprayed.slice(0, MAX)).toEqual(Array(MAX).fill(allowed));
+    expect(sprayed[MAX]).toMatchObject({ code: 'RATE_LIMITED', extensions: { retryAfterSeconds: 900 } });
+    // The limit was the client address's: the same address asked for from another client is answered.
+    expect(await resetsFor(emails[MAX])('127.0.2.2')).toEqual(allowed);
+  });
+
+  it('limits verification emails per address and per client address, and sends one link per allowed request', async () => {
+    const profile = await signUp(app);
+    const request = (from: string, token = profile.token) => gqlFrom(app, from, RequestEmailVerificationDocument, {}, token).then(seen);
+    const own = [];
+    for (let i = 0; i < MAX; i++) own.push(await request('127.0.3.1'));
+    own.push(await request('127.0.3.2'));
+    expect(own.slice(0, MAX)).toEqual(Array(MAX).fill({ requestEmailVerification: true }));
+    expect(own[MAX]).toMatchObject({ code: 'RATE_LIMITED', extensions: { retryAfterSeconds: 900 } });
+    // The sign-up's link and one per allowed request.
+    const links = await app.sql<{ n: number }>(
+      `SELECT count(*)::int AS n FROM community.email_tokens WHERE purpose = 'verify-email' AND profile_id = $1`,
+      [profile.id],
+    );
+    expect(links).toEqual([{ n: 1 + MAX }]);
+
+    // One client address asking for several profiles' links.
+    const others = [];
+    for (let i = 0; i <= MAX; i++) others.push(await signUp(app));
+    const fromOneClient = [];
+    for (const other of others) fromOneClient.push(await request('127.0.3.3', other.token));
+    expect(fromOneClient.slice(0, MAX)).toEqual(Array(MAX).fill({ requestEmailVerification: true }));
+    expect(fromOneClient[MAX]).toMatchObject({ code: 'RATE_LIMITED', extensions: { retryAfterSeconds: 900 } });
+    expect(await request('127.0.3.4', others[MAX].token)).toEqual({ requestEmailVerification: true });
   });
 });
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { print } from 'graphql';
-import { type Client, createClient } from 'graphql-ws';
+import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import {
   AddStretchGoalDocument,
@@ -41,6 +41,7 @@ import {
   pledge,
   secondsFromNow,
   signUpCreator,
+  subscribeToProgress,
 } from './support/funding-fixtures';
 import { eventually } from './support/payments-fixtures';
 
@@ -467,18 +468,10 @@ describe('funding: campaigns and pledges', () => {
   describe('campaignProgress subscription', () => {
     it('pushes the campaign, with fresh totals, on every pledge change', async () => {
       const live = await liveCampaign(app, creator, { tiers: [{ minimum: 1000, limit: 3 }] });
-      const client: Client = createClient({ url: `${app.baseUrl.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, lazy: false, retryAttempts: 0 });
-      const events: any[] = [];
-      const done = new Promise<void>((resolve, reject) => {
-        client.subscribe(
-          { query: print(CampaignProgressTiersDocument), variables: { id: live.id } },
-          { next: (message) => events.push(message.data?.campaignProgress ?? message), error: reject, complete: resolve },
-        );
-      });
+      // Returned once the subscription is registered (a probe pledge was pushed), with no events yet.
+      const watch = await subscribeToProgress(app, live.id, { document: CampaignProgressTiersDocument });
+      const { events } = watch;
       try {
-        // Wait until the subscription is registered before pledging: the server gives no signal
-        // of it (graphql-ws acknowledges the connection, not a subscribe), so there is nothing to poll.
-        await new Promise((resolve) => setTimeout(resolve, 500));
         const backer = await signUp(app);
         const made = ok(await pledge(app, backer, { campaignId: live.id, amount: 1200, tierId: live.tiers[0].id }), 'pledge');
         await eventually(async () => events.length >= 1, 10_000, 'the first progress event');
@@ -486,10 +479,10 @@ describe('funding: campaigns and pledges', () => {
         ok(await app.gql(CancelPledgeDocument, { id: made.id }, backer.token), 'cancelPledge');
         await eventually(async () => events.length >= 2, 10_000, 'the second progress event');
         expect(events[1]).toEqual({ id: live.id, pledged: { amount: 0 }, backersCount: 0, rewardTiers: [{ remaining: 3 }] });
+        expect(watch.errors).toEqual([]);
       } finally {
-        await client.dispose();
+        await watch.close();
       }
-      await done.catch(() => undefined);
       const unknown = createClient({ url: `${app.baseUrl.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0 });
       const refused = await new Promise<any>((resolve) => {
         unknown.subscribe(

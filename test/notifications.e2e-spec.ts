@@ -172,8 +172,8 @@ describe('notifications', () => {
     const bystander = await signUp(app);
     const campaign = await liveCampaign(app, creator);
     const [mine, theirs] = [
-      await subscribeToNotifications(peer.baseUrl, creator),
-      await subscribeToNotifications(peer.baseUrl, bystander),
+      await subscribeToNotifications(app, creator, peer),
+      await subscribeToNotifications(app, bystander, peer),
     ];
     try {
       const backer = await signUp(app);

@@ -28,7 +28,7 @@ describe('realtime across instances', () => {
     const peer = await app.startPeer();
     const creator = await signUpCreator(app);
     const campaign = await liveCampaign(app, creator, { tiers: [{ minimum: 500, limit: 5 }] });
-    const watcher = await subscribeToProgress(peer, campaign.id, CampaignProgressBackersDocument);
+    const watcher = await subscribeToProgress(app, campaign.id, { document: CampaignProgressBackersDocument, on: peer });
     try {
       const backer = await signUp(app);
       await pledge(app, backer, { campaignId: campaign.id, amount: 700 });

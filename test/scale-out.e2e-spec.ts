@@ -120,7 +120,7 @@ withRedis(
         await liveCampaign(apiB, creator, { goal: 3000, deadlineSeconds: 8 }),
       ];
       // Each campaign watched on the api that did not launch it.
-      const watchers = [await subscribeToProgress(peer, campaigns[0].id), await subscribeToProgress(apiA, campaigns[1].id)];
+      const watchers = [await subscribeToProgress(apiA, campaigns[0].id, { on: peer }), await subscribeToProgress(apiB, campaigns[1].id, { on: apiA })];
       const pledges: { id: string }[] = [];
       for (const [index, campaign] of campaigns.entries()) {
         // One pledge through each api, per campaign.

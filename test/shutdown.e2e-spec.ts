@@ -53,7 +53,7 @@ describe('graceful shutdown', () => {
     const app = await createTestApp({ SHUTDOWN_DRAIN_SECONDS: '20', LOG_LEVEL: 'info' });
     try {
       const profile = await signUp(app);
-      const subscription = await subscribeToNotifications(app.baseUrl, profile);
+      const subscription = await subscribeToNotifications(app, profile);
       const body = JSON.stringify({ query: print(ProfileByHandleDocument), variables: { h: profile.handle } });
       const port = Number(new URL(app.baseUrl).port);
       const inFlight = await Promise.all(Array.from({ length: 50 }, () => startRequest(port, body)));

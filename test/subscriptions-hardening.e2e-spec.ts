@@ -1,8 +1,9 @@
 /**
  * graphql-ws gets the rules of GraphQL over HTTP: the session is checked again before each
- * event (a sign-out or an expired token closes the socket with 4403), the query limits and the
- * rate limit apply to every subscribe, one socket holds a bounded number of subscriptions, and
- * socket errors carry the contract's codes.
+ * event (a sign-out, a session revoked for reuse of a rotated refresh token or an expired
+ * token closes the socket with 4403), the query limits (depth, aliases, cost) and the rate limit
+ * apply to every subscribe, one socket holds a bounded number of subscriptions, and socket
+ * errors carry the contract's codes.
  */
 import { print, type DocumentNode } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
@@ -12,6 +13,8 @@ import {
   CampaignProgressCountDocument,
   CampaignProgressIdDocument,
   CampaignProgressPledgesDocument,
+  RefreshSessionDocument,
+  SignInOwnEmailDocument,
   SignInTokenDocument,
   SignOutDocument,
 } from './documents/graphql';
@@ -120,6 +123,33 @@ describe('subscriptions under the rules of HTTP', () => {
     await client.dispose();
   });
 
+  it('closes the socket with 4403 at the next event once the session is revoked for the reuse of a rotated refresh token', async () => {
+    // A session of the creator's own, rotated once: the socket holds the successor's access token.
+    const { refreshToken: rotated } = ok(
+      await app.gql(SignInOwnEmailDocument, { input: { email: creator.email, password: creator.password } }),
+      'signIn',
+    );
+    const successor = ok(await app.gql(RefreshSessionDocument, { token: rotated }), 'refreshSession');
+    const { client, watch } = await creatorWatching(successor.accessToken);
+    const seen = watch.events.length;
+
+    // The rotated token comes back after the grace period (REFRESH_REPEAT_GRACE_SECONDS = 10):
+    // someone else holds a copy, and the whole family is revoked.
+    await app.sql(
+      `UPDATE community.refresh_tokens SET rotated_at = rotated_at - interval '11 seconds' WHERE profile_id = $1 AND rotated_at IS NOT NULL AND revoked_at IS NULL`,
+      [creator.id],
+    );
+    const replay = await app.gql(RefreshSessionDocument, { token: rotated });
+    expect(replay.errors![0].extensions.code).toBe('UNAUTHENTICATED');
+    expect(replay.errors![0].message).toMatch(/already used; the session has been signed out/);
+    await pledge(app, await signUp(app), { campaignId: campaign.id, amount: 650 });
+
+    await eventually(async () => client.closeCode(), 10_000, 'the socket to close');
+    expect(client.closeCode()).toBe(4403);
+    expect(watch.events.length).toBe(seen);
+    await client.dispose();
+  });
+
   it('closes the socket with 4403 at the next event once its access token has expired', async () => {
     // The creator's real session, in a token that expires in two seconds (signed with the test app's secret).
     const expiresAt = Math.floor(Date.now() / 1000) + 2;
@@ -136,16 +166,23 @@ describe('subscriptions under the rules of HTTP', () => {
     await client.dispose();
   });
 
-  it('refuses a subscription too deep or with too many aliases with QUERY_TOO_COMPLEX, as HTTP does', async () => {
+  it('refuses a subscription too deep, with too many aliases or too costly with QUERY_TOO_COMPLEX, as HTTP does', async () => {
     const client = socket(app);
-    // Generated on purpose: too deep and too many aliases, the documents the server must refuse.
+    // Generated on purpose: too deep, too many aliases and too costly, the documents the server must refuse.
     const deep = `subscription($id: ID!) { campaignProgress(campaignId: $id) { ${'creator { campaigns { edges { node { '.repeat(10)}id${' } } } }'.repeat(10)} } }`;
     const aliases = `subscription($id: ID!) { campaignProgress(campaignId: $id) { ${Array.from({ length: 100 }, (_, i) => `a${i}: id`).join(' ')} } }`;
-    for (const query of [deep, aliases]) {
+    // Within the depth and alias limits, but 100 campaigns of 100 comments each cost far more than 25,000.
+    const costly = `subscription($id: ID!) { campaignProgress(campaignId: $id) { creator { campaigns(first: 100) { edges { node { comments(first: 100) { edges { node { id body } } } } } } } } }`;
+    const cases: [string, RegExp][] = [
+      [deep, /levels deep/],
+      [aliases, /aliases/],
+      [costly, /would cost \d+; at most 25000/],
+    ];
+    for (const [query, message] of cases) {
       const http = await app.gql(query.replace('subscription', 'query').replace('campaignProgress(campaignId: $id)', 'campaign(id: $id)'), { id: campaign.id });
       const error = await refusal(client, query, { id: campaign.id });
-      expect(error.extensions.code).toBe('QUERY_TOO_COMPLEX');
-      expect(http.errors![0].extensions.code).toBe('QUERY_TOO_COMPLEX');
+      expect({ query, code: error.extensions.code, message: error.message }).toEqual({ query, code: 'QUERY_TOO_COMPLEX', message: expect.stringMatching(message) });
+      expect({ query, code: http.errors![0].extensions.code, message: http.errors![0].message }).toEqual({ query, code: 'QUERY_TOO_COMPLEX', message: error.message });
     }
     await client.dispose();
   });

@@ -7,6 +7,7 @@ import WebSocket from 'ws';
 import {
   AddRewardTierDocument,
   CampaignDocument,
+  CancelPledgeDocument,
   CampaignProgressDocument,
   ConnectPayoutAccountDocument,
   CreateCampaignDocument,
@@ -15,7 +16,7 @@ import {
   type CampaignProgressSubscription,
 } from '../documents/graphql';
 import { signUp, type SignedUpProfile } from './fixtures';
-import { eventually } from './payments-fixtures';
+import { eventually, holdsWithin } from './payments-fixtures';
 import type { GraphQLResponse, TestApp } from './test-app';
 
 /** Short durations so a campaign lives seconds, not days. */
@@ -142,25 +143,86 @@ export const sandboxCharges = (app: TestApp, pledgeId: string) =>
     [`pledge:${pledgeId}:charge:%`],
   );
 
-/** A campaignProgress subscription over graphql-ws (one of funding.graphql's subscriptions); `events` fills as the server pushes. */
+/** How long one attempt at hearing the probe may take before its socket is dropped and another one tried. */
+const PROBE_ATTEMPT_MS = 2_000;
+const PROBE_ATTEMPTS = 8;
+const probeBackers = new WeakMap<object, Promise<SignedUpProfile>>();
+
+/**
+ * A campaignProgress subscription over graphql-ws (one of funding.graphql's subscriptions),
+ * returned once the server has registered it, with `events` empty; they fill as the server pushes.
+ * The campaign must take pledges that can be canceled (LIVE, all or nothing: the default).
+ *
+ * graphql-ws acknowledges a connection, not a subscribe, so registration is proved by an event: a
+ * probe backer pledges and cancels through `app`. On a fresh socket these are the only two events
+ * published since the subscribe: once the pledge's has arrived, it is dropped and so is the next
+ * one, the cancel's, which arrives before any event of what the caller does next (one topic's
+ * events arrive in the order they were published, and the cancel has published when it answers).
+ * A socket that heard nothing within the attempt is closed and another one tried, so a late probe
+ * event can never reach the returned one. Pass `on` to watch through another api instance (a
+ * peer) than the one the probe goes through.
+ */
 export async function subscribeToProgress<TData extends { campaignProgress: unknown } = CampaignProgressSubscription>(
-  app: Pick<TestApp, 'baseUrl'>,
+  app: TestApp,
   campaignId: string,
-  document: TypedDocumentNode<TData, { id: string }> = CampaignProgressDocument as TypedDocumentNode<TData, { id: string }>,
+  options: { document?: TypedDocumentNode<TData, { id: string }>; on?: Pick<TestApp, 'baseUrl'> } = {},
 ) {
-  const client = createClient({ url: `${app.baseUrl.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0 });
+  const document = options.document ?? (CampaignProgressDocument as TypedDocumentNode<TData, { id: string }>);
+  if (!probeBackers.has(app)) probeBackers.set(app, signUp(app));
+  for (let attempt = 1; attempt <= PROBE_ATTEMPTS; attempt++) {
+    const watch = progressSocket(options.on ?? app, campaignId, document);
+    // Acknowledged connection first: the subscribe is then on its way, and the probe rarely outruns it.
+    const [backer, connected] = await Promise.all([
+      probeBackers.get(app)!,
+      holdsWithin(() => watch.connected() || watch.errors.length > 0, 10_000),
+    ]);
+    if (!connected) throw new Error('the progress socket did not connect');
+    const probe = ok(await pledge(app, backer, { campaignId, amount: 500 }), 'pledge');
+    const heard = await holdsWithin(() => watch.events.length > 0 || watch.errors.length > 0, PROBE_ATTEMPT_MS);
+    // The pledge's event is the only one so far; the cancel's is the next.
+    if (heard) watch.dropEvents(1);
+    ok(await app.gql(CancelPledgeDocument, { id: probe.id }, backer.token), 'cancelPledge');
+    if (watch.errors.length > 0) {
+      await watch.close();
+      throw new Error(`campaignProgress of ${campaignId} failed: ${JSON.stringify(watch.errors)}`);
+    }
+    if (heard) return { events: watch.events, errors: watch.errors, close: watch.close };
+    await watch.close();
+  }
+  throw new Error(`campaignProgress of ${campaignId} pushed nothing in ${PROBE_ATTEMPTS} attempts`);
+}
+
+function progressSocket<TData extends { campaignProgress: unknown }>(
+  on: Pick<TestApp, 'baseUrl'>,
+  campaignId: string,
+  document: TypedDocumentNode<TData, { id: string }>,
+) {
+  let connected = false;
+  const client = createClient({
+    url: `${on.baseUrl.replace('http', 'ws')}/graphql`,
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    on: { connected: () => void (connected = true) },
+  });
   const events: TData['campaignProgress'][] = [];
   const errors: unknown[] = [];
+  let toDrop = 0;
   client.subscribe<TData>(
     { query: print(document), variables: { id: campaignId } },
     {
-      next: (message) => (message.data ? events.push(message.data.campaignProgress) : errors.push(...(message.errors ?? []))),
+      next: (message) => {
+        if (!message.data) errors.push(...(message.errors ?? []));
+        else if (toDrop > 0) toDrop--;
+        else events.push(message.data.campaignProgress);
+      },
       error: (error) => errors.push(error),
       complete: () => undefined,
     },
   );
-  // The server registers the subscription asynchronously and tells the client nothing when it has
-  // (graphql-ws acknowledges the connection, not a subscribe): give it a moment before acting.
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  return { events, errors, close: () => client.dispose() };
+  /** Empties `events` and drops the next `count` that arrive. */
+  const dropEvents = (count: number) => {
+    events.length = 0;
+    toDrop = count;
+  };
+  return { events, errors, connected: () => connected, dropEvents, close: () => client.dispose() };
 }

@@ -14,6 +14,13 @@ export async function eventually<T>(check: () => Promise<T>, timeoutMs = 20_000,
   throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what} (last: ${JSON.stringify(last)})`);
 }
 
+/** Polls `check` until it holds or `timeoutMs` passes; whether it held (for an attempt that may be retried). */
+export async function holdsWithin(check: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  return check();
+}
+
 export async function signUpWithRole(app: TestApp, role: 'ANALYST' | 'ADMIN'): Promise<SignedUpProfile> {
   const profile = await signUp(app);
   await app.sql(`UPDATE community.profiles SET roles = $2 WHERE id = $1`, [profile.id, ['MEMBER', role]]);
