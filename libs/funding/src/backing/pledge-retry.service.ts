@@ -18,7 +18,8 @@ import { PledgeEntity } from '../pledges/pledge.entity';
 import { PledgeGate } from '../pledges/pledge-gate';
 import { incrementChargeKey, incrementRefundKey } from '../pledges/payment-plan';
 import { chargeDescription } from '../pledges/pledge-rules';
-import { payoutRunAt, pledgeChargeKey, pledgeRefundKey, retryWindowOpen } from '../settlement/settlement-rules';
+import { pledgeChargeKey, pledgeRefundKey, retryWindowOpen } from '../settlement/settlement-rules';
+import { payoutRunAt } from '../shared/payout-timing';
 import { ownPledge, refundUnrecorded, requirePledge } from './backer-pledges';
 
 @Injectable()

@@ -14,6 +14,7 @@ import { PaymentsFacade } from '@foule/payments';
 import { APP_CONFIG, JobScheduler, updateReturning, type AppConfig } from '@foule/shared';
 import { FundingEvents } from '../funding-events';
 import { CHARGE_INCREMENT_QUEUE, CLOSE_INCREMENT_WINDOW_QUEUE, PAY_OUT_CAMPAIGN_QUEUE, type CampaignJob, type IncrementJob } from '../shared/funding-queues';
+import { payoutRunAt } from '../shared/payout-timing';
 import { IncrementGate } from './increment-gate';
 import { incrementDueAt, incrementJobKey } from './payment-plan';
 import { PledgeGate, type PledgeMove } from './pledge-gate';
@@ -230,15 +231,15 @@ export class PledgeCollection {
     await this.jobs.scheduleAt<IncrementJob>(CHARGE_INCREMENT_QUEUE, incrementJobKey(pledgeId, number), at, { pledgeId, number }, manager);
   }
 
-  /** A collected payment goes out in the creator's next payout: after the payout delay (as settlement's payoutRunAt), or now when that has passed. */
+  /** A collected payment goes out in the creator's next payout: after the payout delay, or now when that has passed. */
   async schedulePayout(manager: EntityManager, campaignId: string): Promise<void> {
-    const [campaign] = await manager.query<{ status: string; ended_at: Date | null; charges_completed_at: Date | null; run_at: Date }[]>(
-      `SELECT status, ended_at, charges_completed_at, greatest(ended_at + make_interval(secs => $2), now()) AS run_at
-         FROM funding.campaigns WHERE id = $1`,
-      [campaignId, this.config.campaignPayoutDelaySeconds],
+    const [campaign] = await manager.query<{ status: string; ended_at: Date | null; charges_completed_at: Date | null }[]>(
+      `SELECT status, ended_at, charges_completed_at FROM funding.campaigns WHERE id = $1`,
+      [campaignId],
     );
     // Before the end (a FLEXIBLE campaign still LIVE) or while settlement still charges, settlement schedules the payout.
     if (campaign?.status !== 'SUCCESSFUL' || !campaign.ended_at || !campaign.charges_completed_at) return;
-    await this.jobs.scheduleAt<CampaignJob>(PAY_OUT_CAMPAIGN_QUEUE, campaignId, campaign.run_at, { campaignId }, manager);
+    const runAt = payoutRunAt(campaign.ended_at, this.config.campaignPayoutDelaySeconds, new Date());
+    await this.jobs.scheduleAt<CampaignJob>(PAY_OUT_CAMPAIGN_QUEUE, campaignId, runAt, { campaignId }, manager);
   }
 }

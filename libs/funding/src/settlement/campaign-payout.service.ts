@@ -24,7 +24,8 @@ import { PAY_OUT_CAMPAIGN_QUEUE, type CampaignJob } from '../shared/funding-queu
 import { markCollectedPaidOut } from './collected-funds';
 import { LinkedContests } from './linked-contests.service';
 import { movesMoney, payoutSplit } from './payout-split';
-import { campaignPayoutKey, payoutDueAt } from './settlement-rules';
+import { payoutDueAt } from '../shared/payout-timing';
+import { campaignPayoutKey } from './settlement-rules';
 
 @Injectable()
 export class CampaignPayoutService {

@@ -24,7 +24,7 @@ import { PAY_OUT_CAMPAIGN_QUEUE, type CampaignJob } from '../shared/funding-queu
 import { collectedNotPaidOut } from './collected-funds';
 import { ContestFundingEntity, RoyaltyAgreementEntity } from './linked-contest.entities';
 import { royaltyOf, type PayoutSplit, type RoyaltyOutcome, type RoyaltyState } from './payout-split';
-import { payoutRunAt } from './settlement-rules';
+import { payoutRunAt } from '../shared/payout-timing';
 
 /** The most a campaign's contests may share of it, all royalties together (basis points). */
 export const MAX_CAMPAIGN_ROYALTY_BPS = 3000;

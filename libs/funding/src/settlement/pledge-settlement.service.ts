@@ -33,7 +33,8 @@ import { PledgeGate } from '../pledges/pledge-gate';
 import { incrementChargeKey } from '../pledges/payment-plan';
 import { chargeDescription } from '../pledges/pledge-rules';
 import { CLOSE_RETRY_WINDOW_QUEUE, PAY_OUT_CAMPAIGN_QUEUE, SETTLE_CAMPAIGN_QUEUE, type CampaignJob } from '../shared/funding-queues';
-import { payoutRunAt, pledgeChargeKey, settleWithConcurrency } from './settlement-rules';
+import { payoutRunAt } from '../shared/payout-timing';
+import { pledgeChargeKey, settleWithConcurrency } from './settlement-rules';
 
 /** Pledges read per batch: memory stays flat whatever the campaign's size. */
 export const SETTLEMENT_BATCH_SIZE = 200;

@@ -1,4 +1,5 @@
-import { campaignPayoutKey, payoutDueAt, payoutRunAt, pledgeChargeKey, pledgeRefundKey, retryWindowOpen, settleWithConcurrency } from './settlement-rules';
+import { payoutDueAt, payoutRunAt } from '../shared/payout-timing';
+import { campaignPayoutKey, pledgeChargeKey, pledgeRefundKey, retryWindowOpen, settleWithConcurrency } from './settlement-rules';
 
 describe('settlement rules', () => {
   it('derives provider keys from our ids and the attempt', () => {

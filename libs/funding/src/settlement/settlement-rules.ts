@@ -22,19 +22,6 @@ export function campaignPayoutKey(campaignId: string, sequence: number): string 
   return `campaign:${campaignId}:payout:${sequence}`;
 }
 
-/**
- * When a successful campaign's creator is paid: CAMPAIGN_PAYOUT_DELAY_SECONDS after it ended
- * (its deadline), so refunds asked for meanwhile are still taken from escrow.
- */
-export function payoutDueAt(endedAt: Date, delaySeconds: number): Date {
-  return new Date(endedAt.getTime() + delaySeconds * 1000);
-}
-
-/** When to run a payout job: when it is due, or now if that is already past. */
-export function payoutRunAt(endedAt: Date, delaySeconds: number, now: Date): Date {
-  return new Date(Math.max(payoutDueAt(endedAt, delaySeconds).getTime(), now.getTime()));
-}
-
 /** Whether a failed pledge may still be paid: before the end of the campaign's retry window. */
 export function retryWindowOpen(now: Date, windowEndsAt: Date | null): boolean {
   return windowEndsAt !== null && now.getTime() < windowEndsAt.getTime();
