@@ -1,46 +1,21 @@
-import 'reflect-metadata';
-import type { INestApplication } from '@nestjs/common';
-import { createLogger } from '@foule/shared';
-import { DataSource } from 'typeorm';
-import { createApi, loadConfigOrExit, migrationUrlOf, openDatabase, stopOnSignals } from './bootstrap';
-import { seedDemoCrowd } from './demo-seed';
-import { drainAndClose } from './lifecycle';
+/**
+ * The api's entry (`npm start`, the Docker image, the tests). Starts serve.ts, from the one-file
+ * bundle that `node scripts/build.mjs` makes of it (main.bundle.js beside this file) when there is
+ * one: loading the api's ~1,800 files one by one (resolving, reading and compiling each) was most
+ * of a boot (issue 13). Without the bundler (a production install without devDependencies), the
+ * build leaves no bundle and the same code runs from its files.
+ */
+import { existsSync } from 'node:fs';
+import { enableCompileCache } from 'node:module';
+import path from 'node:path';
 
-async function main(): Promise<void> {
-  const config = loadConfigOrExit();
-  const logger = createLogger(config.logLevel);
-  const database = await openDatabase(config, logger);
-  let app: INestApplication | undefined;
-  try {
-    app = await createApi({ config, logger, databaseUrl: database.url, migrationUrl: migrationUrlOf(config, database) });
-    const api = app;
-    // Drain first (requests in flight, sockets, jobs), then the pools, then the database.
-    stopOnSignals(
-      async () => {
-        await drainAndClose(api, api.getHttpServer(), config.shutdownDrainSeconds, logger);
-        await database.stop();
-      },
-      logger,
-      config.shutdownDrainSeconds,
-    );
-    await app.listen(config.port);
-    if (config.seedDemo && database.embedded) {
-      const dataSource = app.get(DataSource);
-      await seedDemoCrowd(
-        `http://127.0.0.1:${config.port}`,
-        async () => (await dataSource.query('SELECT NOT EXISTS (SELECT 1 FROM community.profiles) AS empty'))[0].empty,
-        logger,
-      );
-    }
-  } catch (error) {
-    logger.fatal({ err: error }, 'Foule could not start');
-    await app?.close().catch(() => undefined);
-    await database.stop();
-    process.exit(1);
-  }
-  // From process start, so loading the code counts too.
-  const bootMs = process.uptime() * 1000;
-  logger.info({ bootMs: Math.round(bootMs) }, `Foule is ready at ${config.publicUrl}/graphql (booted in ${(bootMs / 1000).toFixed(1)} s)`);
-}
+// V8's compiled code of the bundle, kept between runs (in NODE_COMPILE_CACHE, or Node's folder in
+// the temp directory): a boot then compiles only what changed since the last.
+enableCompileCache();
 
-void main();
+// Loaded by require, not import: which of the two is known only here, and each starts the api as it loads.
+const bundle = path.join(__dirname, 'main.bundle.js');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+if (existsSync(bundle)) require(bundle);
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+else require('./serve');
