@@ -9,9 +9,10 @@ import { existsSync } from 'node:fs';
 import { enableCompileCache } from 'node:module';
 import path from 'node:path';
 
-// V8's compiled code of the bundle, kept between runs (in NODE_COMPILE_CACHE, or Node's folder in
-// the temp directory): a boot then compiles only what changed since the last.
-enableCompileCache();
+// V8's compiled code of the bundle, kept between runs: a boot then compiles only what changed since
+// the last. In node_modules/.cache beside jest's, not in the temp folder (runs leave nothing there);
+// where that is read-only (the Docker image), Node goes on without a cache.
+enableCompileCache(path.resolve(__dirname, '..', '..', '..', '..', 'node_modules', '.cache', 'node-compile-cache'));
 
 // Loaded by require, not import: which of the two is known only here, and each starts the api as it loads.
 const bundle = path.join(__dirname, 'main.bundle.js');
