@@ -4,6 +4,8 @@
 //
 //   node scripts/build.mjs            the product into dist/: apps, libs and the schema and
 //                                     migration tools; what `npm start` and the Docker image run
+//   node scripts/build.mjs --no-bundle  the same without the api's bundle (below), which takes
+//                                     seconds: what `npm run start:dev` rebuilds with on each change
 //   node scripts/build.mjs --testing  everything into dist-testing/: the product again plus the
 //                                     test support that runs as a process (libs/*/testing,
 //                                     scripts/payments-harness.ts, scripts/files-harness.ts, bench/), so dist/ never holds it
@@ -23,6 +25,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const testing = process.argv.includes('--testing');
+const bundling = !process.argv.includes('--no-bundle');
 const outDir = path.join(root, testing ? 'dist-testing' : 'dist');
 const sourceDirs = testing ? ['apps', 'libs', 'scripts', 'bench'] : ['apps', 'libs', 'scripts'];
 /** Test support that is not in a `testing` folder; `testing` folders are skipped by name. */
@@ -193,6 +196,7 @@ async function bundleApi() {
   await rm(apiBundle, { force: true });
   await rm(`${apiBundle}.map`, { force: true });
   await rm(apiBundleStamp, { force: true });
+  if (!bundling) return;
   let rolldown;
   try {
     ({ rolldown } = await import('rolldown'));
