@@ -3,7 +3,7 @@
  * API (so the demo obeys every rule a client does) and prints how to sign in.
  */
 import type { Logger } from 'pino';
-import sharp from 'sharp';
+import type Sharp from 'sharp';
 
 export const DEMO_PASSWORD = 'foule-demo-password';
 
@@ -252,5 +252,8 @@ async function demoPicture([red, green, blue]: [number, number, number]): Promis
       pixels[offset + 2] = Math.min(255, blue * shade);
     }
   }
+  // Loaded here, not at boot: sharp and libvips are a measurable share of a boot, and only a new demo database needs them.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const sharp = require('sharp') as typeof Sharp;
   return sharp(pixels, { raw: { width, height, channels: 3 } }).png().toBuffer();
 }

@@ -4,11 +4,12 @@
  */
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import sharp, { type Metadata } from 'sharp';
+import type { Metadata } from 'sharp';
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import { DomainError, byKeys, newId, updateReturning, type FieldProblem } from '@foule/shared';
 import { AssetEntity } from './asset.entity';
 import { SNIFF_BYTES, contentTypeOfImageFormat, sniffContentType } from './content-sniffing';
+import { sharp } from './image-library';
 import { differenceHash } from './perceptual-hash';
 import { FILE_STORAGE, type FileStorage, type UploadTarget } from './storage/file-storage';
 import {

@@ -5,7 +5,7 @@
  * Stored as PostgreSQL `bigint` (signed), so the contest module can compare in SQL:
  * `bit_count((a # b)::bit(64))` is the Hamming distance of two such columns.
  */
-import sharp from 'sharp';
+import { sharp } from './image-library';
 
 const WIDTH = 9;
 const HEIGHT = 8;

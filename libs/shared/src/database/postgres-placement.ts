@@ -12,7 +12,7 @@
  *   directory becomes a symlink to it, so the next start (and anyone looking) finds it.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { chmodSync, chownSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 
 /** Where, as root, PostgreSQL's binaries and data go when the postgres user cannot reach them. */
@@ -49,14 +49,16 @@ export function placePostgres(nativeDir: string, version: string, dataDir: strin
   if (process.getuid?.() !== 0) return inPlace;
 
   const runAs = postgresUser();
-  const reachable = (target: string) =>
-    spawnSync('/bin/sh', ['-c', 'test -x "$1"', 'sh', target], { ...runAs, stdio: 'ignore' }).status === 0;
+  const home = path.dirname(dataDir);
+  mkdirSync(home, { recursive: true, mode: 0o700 });
+  // Both questions in one process: each spawn here is tens of milliseconds of every boot.
+  const [binReachable, homeReachable] = reachableBy(runAs, [path.join(inPlace.binDir, 'postgres'), path.dirname(home)]);
   const done: string[] = [];
 
   let binDir = inPlace.binDir;
-  if (!reachable(path.join(binDir, 'postgres'))) {
+  if (!binReachable) {
     binDir = copyBinaries(nativeDir, version);
-    if (!reachable(path.join(binDir, 'postgres'))) {
+    if (!reachableBy(runAs, [path.join(binDir, 'postgres')])[0]) {
       throw new EmbeddedPostgresError(
         `the postgres user cannot run ${path.join(binDir, 'postgres')}`,
         `Let it traverse ${RUNTIME_DIR} and its parents (e.g. chmod 711 ${RUNTIME_DIR}), run as a normal user, or set DATABASE_URL`,
@@ -67,8 +69,6 @@ export function placePostgres(nativeDir: string, version: string, dataDir: strin
     done.push(`from ${binDir}`);
   }
 
-  const home = path.dirname(dataDir);
-  mkdirSync(home, { recursive: true, mode: 0o700 });
   let realDataDir = dataDir;
   let removeData = inPlace.removeData;
   const link = lstatSync(dataDir, { throwIfNoEntry: false });
@@ -76,7 +76,7 @@ export function placePostgres(nativeDir: string, version: string, dataDir: strin
     realDataDir = path.resolve(home, readlinkSync(dataDir));
     removeData = removePlaced(dataDir, realDataDir);
     done.push(`with its data in ${realDataDir} (${dataDir} links to it)`);
-  } else if (reachable(path.dirname(home))) {
+  } else if (homeReachable) {
     if (link?.isSymbolicLink()) rmSync(dataDir); // its cluster was removed
     // Only the folder made for the data is opened (search bit), never a parent of it.
     if ((statSync(home).mode & 0o001) === 0) chmodSync(home, statSync(home).mode | 0o001);
@@ -107,8 +107,35 @@ function removePlaced(link: string, target: string): () => void {
   };
 }
 
+/** Whether the user `runAs` may search (or run) each of `targets`, asked of one shell running as that user. */
+function reachableBy(runAs: { uid: number; gid: number }, targets: string[]): boolean[] {
+  const answer = spawnSync('/bin/sh', ['-c', 'for target; do if test -x "$target"; then echo y; else echo n; fi; done', 'sh', ...targets], {
+    ...runAs,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const lines = answer.status === 0 ? answer.stdout.split('\n') : [];
+  return targets.map((_target, index) => lines[index] === 'y');
+}
+
+/** The user's ids from /etc/passwd, as `id` would give them; undefined when it is not listed there (`id` asks NSS then). */
+function passwdEntry(name: string): { uid: number; gid: number } | undefined {
+  try {
+    for (const line of readFileSync('/etc/passwd', 'utf8').split('\n')) {
+      const [user, , uid, gid] = line.split(':');
+      if (user === name && /^\d+$/.test(uid ?? '') && /^\d+$/.test(gid ?? '')) return { uid: Number(uid), gid: Number(gid) };
+    }
+  } catch {
+    // no readable /etc/passwd: ask `id`
+  }
+  return undefined;
+}
+
 /** The postgres user's ids, creating it (a system user without login) when it is missing. */
 function postgresUser(): { uid: number; gid: number } {
+  // Read, not asked of `id` (two processes at every boot), when /etc/passwd lists it.
+  const listed = passwdEntry('postgres');
+  if (listed) return listed;
   const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
   try {
     return { uid: id('-u'), gid: id('-g') };
