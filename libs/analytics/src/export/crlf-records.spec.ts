@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
+import { finished } from 'node:stream/promises';
 import { CrlfRecords } from './crlf-records';
 
 const through = (chunks: string[]) => text(Readable.from(chunks.map((chunk) => Buffer.from(chunk))).pipe(new CrlfRecords()));
@@ -54,5 +55,14 @@ describe('CRLF records', () => {
     expect(chunks.length).toBeGreaterThan(100);
     expect(expected).not.toBe(input.replace(/\n/g, '\r\n')); // some line feeds are inside quoted cells
     expect(await through(chunks)).toBe(expected);
+  });
+
+  it('passes small chunks on in batches of 64 KB, the last one at the end', async () => {
+    const record = 'mov_1,2025-03-20T10:00:00.000Z,pledge.collected,EUR,5000\n'; // 57 bytes, 58 with CRLF
+    const sizes: number[] = [];
+    const stream = Readable.from(Array.from({ length: 3000 }, () => Buffer.from(record))).pipe(new CrlfRecords());
+    stream.on('data', (chunk: Buffer) => sizes.push(chunk.length));
+    await finished(stream);
+    expect(sizes).toEqual([65536, 65536, 3000 * 58 - 2 * 65536]);
   });
 });

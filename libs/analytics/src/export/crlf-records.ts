@@ -4,9 +4,12 @@
  * inside quoted cells alone. A quote toggles "inside a quoted cell"; an escaped quote ("") toggles
  * twice, so the state stays right across cells and across chunk boundaries.
  *
- * It sees every byte of an export (some 150 MB for a million movements), so it jumps from one
+ * It sees every byte of an export (some 130 MB for a million movements), so it jumps from one
  * quote or line feed to the next with Buffer.indexOf (native, vectorised) instead of looking at
- * each byte in JavaScript, and writes each chunk once into a buffer of its final size.
+ * each byte in JavaScript. And it passes the bytes on in batches of 64 KB: PostgreSQL streaming
+ * rows as it reads them (no sort first) sends them 8 KB at a time, and a write to the response
+ * per 8 KB (a chunk header, a system call, a read in the client) cost more than the copy here.
+ * The batch is the stream's only buffer: memory stays flat whatever the export's size.
  *
  * Pure and Nest-free.
  */
@@ -14,10 +17,13 @@ import { Transform, type TransformCallback } from 'node:stream';
 
 const QUOTE = 0x22;
 const LF = 0x0a;
-const CR = 0x0d;
+const CRLF = Buffer.from('\r\n');
+const BATCH_BYTES = 64 * 1024;
 
 export class CrlfRecords extends Transform {
   private quoted = false;
+  private batch = Buffer.allocUnsafe(BATCH_BYTES);
+  private filled = 0;
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
     // The offsets of the record-ending line feeds of this chunk.
@@ -47,17 +53,35 @@ export class CrlfRecords extends Transform {
       if (nextLf >= 0 && nextLf < at) nextLf = chunk.indexOf(LF, at);
     }
     this.quoted = quoted;
-    if (ends.length === 0) return done(null, chunk);
-    const out = Buffer.allocUnsafe(chunk.length + ends.length);
     let from = 0;
-    let to = 0;
     for (const end of ends) {
-      to += chunk.copy(out, to, from, end);
-      out[to++] = CR;
-      out[to++] = LF;
+      this.put(chunk, from, end);
+      this.put(CRLF, 0, CRLF.length);
       from = end + 1;
     }
-    chunk.copy(out, to, from);
-    done(null, out);
+    this.put(chunk, from, chunk.length);
+    done();
+  }
+
+  override _flush(done: TransformCallback): void {
+    this.pushBatch();
+    done();
+  }
+
+  /** Copies source[from, to) into the batch, passing each batch on once full. */
+  private put(source: Buffer, from: number, to: number): void {
+    while (from < to) {
+      const copied = source.copy(this.batch, this.filled, from, Math.min(to, from + BATCH_BYTES - this.filled));
+      this.filled += copied;
+      from += copied;
+      if (this.filled === BATCH_BYTES) this.pushBatch();
+    }
+  }
+
+  private pushBatch(): void {
+    if (this.filled === 0) return;
+    this.push(this.filled === BATCH_BYTES ? this.batch : this.batch.subarray(0, this.filled));
+    this.batch = Buffer.allocUnsafe(BATCH_BYTES);
+    this.filled = 0;
   }
 }
