@@ -120,6 +120,34 @@ async function main() {
         peakRss = Math.max(peakRss, rss);
         if (ticks++ % 10 === 0) rssSamples.push(rss);
       }, 50);
+      // CPU seconds, steadier than wall time on a busy machine: the api's, this client's (reading
+      // the response), and PostgreSQL's for the COPY (its backend and any parallel workers, found
+      // by their query while it runs, each counted from when first seen: within 100 ms of its start).
+      const ticksOf = (processId: number) => {
+        const fields = readFileSync(`/proc/${processId}/stat`, 'utf8').split(') ')[1].split(' ');
+        return Number(fields[11]) + Number(fields[12]); // utime + stime, in 1/100 s
+      };
+      const apiTicksBefore = ticksOf(pid);
+      const clientCpuBefore = process.cpuUsage();
+      const pgTicks = new Map<number, { first: number; last: number }>();
+      let exporting = true;
+      const pgWatch = (async () => {
+        while (exporting) {
+          const { rows: backends } = await db.pool.query<{ pid: number }>(
+            `SELECT pid FROM pg_stat_activity WHERE query LIKE 'COPY (SELECT %' AND pid <> pg_backend_pid()`,
+          );
+          for (const { pid: backend } of backends) {
+            try {
+              const ticks = ticksOf(backend);
+              const seen = pgTicks.get(backend);
+              pgTicks.set(backend, { first: seen?.first ?? ticks, last: ticks });
+            } catch {
+              // gone, or PostgreSQL is not on this machine
+            }
+          }
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      })();
       const started = performance.now();
       const response = await fetch(`${api.baseUrl}/analytics/export/pledges.csv`, { headers: { authorization: `Bearer ${token}` } });
       let lines = 0;
@@ -130,6 +158,15 @@ async function main() {
       }
       const seconds = (performance.now() - started) / 1000;
       clearInterval(sampler);
+      exporting = false;
+      await pgWatch;
+      const clientCpu = process.cpuUsage(clientCpuBefore);
+      const cpu = {
+        api: (ticksOf(pid) - apiTicksBefore) / 100,
+        client: (clientCpu.user + clientCpu.system) / 1e6,
+        postgres: [...pgTicks.values()].reduce((sum, { first, last }) => sum + last - first, 0) / 100,
+        postgresProcesses: pgTicks.size,
+      };
       const exportRows = lines - 1;
       const exportCounts: number[] = [];
       for (let i = 0; i < 5; i++) exportCounts.push(await count());
@@ -140,7 +177,11 @@ async function main() {
       );
       console.log(`   api RSS every 0.5 s during the export (MB): ${rssSamples.map((rss) => (rss / 1024 / 1024).toFixed(0)).join(' ')}`);
       console.log(
-        `BENCH_RESULT ${JSON.stringify({ sizes, seedSeconds, queries: results, export: { rows: exportRows, seconds, rowsPerSecond: exportRows / seconds, rssBefore, peakRss, rssSamples, countMedianMs: exportCountMs } })}`,
+        `   CPU during the export: api ${cpu.api.toFixed(2)} s, this client ${cpu.client.toFixed(2)} s, ` +
+          `PostgreSQL ${cpu.postgres.toFixed(2)} s (${cpu.postgresProcesses} process${cpu.postgresProcesses === 1 ? '' : 'es'}); load average ${readFileSync('/proc/loadavg', 'utf8').split(' ')[0]}`,
+      );
+      console.log(
+        `BENCH_RESULT ${JSON.stringify({ sizes, seedSeconds, queries: results, export: { rows: exportRows, seconds, rowsPerSecond: exportRows / seconds, rssBefore, peakRss, rssSamples, countMedianMs: exportCountMs, cpu } })}`,
       );
     } finally {
       await api.stop();

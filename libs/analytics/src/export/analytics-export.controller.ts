@@ -16,7 +16,7 @@ import { pipeline } from 'node:stream/promises';
 import { DataSource } from 'typeorm';
 import { AccessTokenService, DomainError, Public, ViewerContext, ViewerDirectory, hasRole } from '@foule/shared';
 import { CrlfRecords } from './crlf-records';
-import { exportCopySql, isExportName, type ExportName } from './export-queries';
+import { exportCopySql, exportSettingsSql, isExportName, type ExportName } from './export-queries';
 
 function parseInstant(name: string, value: unknown): Date | null {
   if (value === undefined || value === '') return null;
@@ -64,12 +64,11 @@ export class AnalyticsExportController {
       client.release(error);
     };
     try {
-      // Enough memory for the export's joins and sort to stay in memory (the default 4 MB spills a
-      // million movements to disk), for this export only: SET LOCAL in a read-only transaction,
-      // not a session SET, which behind a pooler in transaction mode (PgBouncer) would stay on a
-      // server connection other clients get.
+      // Settings for this export only: SET LOCAL in a read-only transaction, not a session SET,
+      // which behind a pooler in transaction mode (PgBouncer) would stay on a server connection
+      // other clients get.
       await client.query('BEGIN READ ONLY');
-      await client.query(`SET LOCAL work_mem = '128MB'`);
+      for (const setting of exportSettingsSql(name)) await client.query(setting);
       const csv = client.query(copyTo(sql));
       response.status(200);
       response.setHeader('content-type', 'text/csv; charset=utf-8');

@@ -1,4 +1,4 @@
-import { exportCopySql, formulaSafeSql } from './export-queries';
+import { exportCopySql, exportSettingsSql, formulaSafeSql } from './export-queries';
 
 describe('export SQL', () => {
   it('escapes a cell starting with =, +, -, @, a tab or a carriage return, by their character codes', () => {
@@ -10,5 +10,20 @@ describe('export SQL', () => {
     expect(sql).toMatch(/^COPY \(SELECT /);
     expect(sql).toContain(`WHERE m.effective_at >= '2025-03-20T00:00:00.000Z'::timestamptz ORDER BY m.effective_at, m.movement_id`);
     expect(sql).toMatch(/\) TO STDOUT WITH \(FORMAT csv, HEADER true\)$/);
+  });
+
+  it('escapes the text people typed (titles, handles) and writes the identifiers the platform made as they are', () => {
+    const sql = exportCopySql('pledges', { from: null, to: null });
+    expect(sql).toContain(`${formulaSafeSql('c.title')} AS campaign_title`);
+    expect(sql).toContain(`${formulaSafeSql('b.handle')} AS backer_handle`);
+    expect(sql).toContain('m.movement_id AS movement_id');
+    expect(sql).toContain('m.backer_id AS backer_id');
+    expect(sql).not.toContain('ascii(m.');
+  });
+
+  it('streams pledges.csv in the index order, without a sort, and lets the planner sort the others', () => {
+    expect(exportSettingsSql('pledges')).toContain('SET LOCAL enable_sort = off');
+    expect(exportSettingsSql('ledger')).not.toContain('SET LOCAL enable_sort = off');
+    expect(exportSettingsSql('contests')).not.toContain('SET LOCAL enable_sort = off');
   });
 });

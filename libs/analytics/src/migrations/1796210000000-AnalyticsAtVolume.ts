@@ -201,8 +201,8 @@ const MOVEMENTS_FROM_POSTINGS = `
     JOIN payments.postings p ON p.journal_entry_id = e.id
    GROUP BY e.id, e.kind, e.reference, e.created_at, p.currency`;
 
-/** The movements rollup from the journal (also run by the volume seed). */
-export const BACKFILL_MOVEMENTS = `
+/** The movements rollup from the journal. */
+const BACKFILL_MOVEMENTS = `
   INSERT INTO analytics.movements (movement_id, kind, reference, effective_at, currency, gross, fees) ${MOVEMENTS_FROM_POSTINGS}`;
 
 /** AnalyticsInit's view, aggregating every posting at each read. */
