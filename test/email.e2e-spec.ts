@@ -345,7 +345,7 @@ describe('email: requests for links limited per address and per client address',
 
   it('limits verification emails per address and per client address, and sends one link per allowed request', async () => {
     const profile = await signUp(app);
-    const request = (from: string, token = profile.token) => gqlFrom(app, from, RequestEmailVerificationDocument, {}, token).then(seen);
+    const request = (from: string, token = profile.token) => gqlFrom(app, from, RequestEmailVerificationDocument, {}, { token }).then(seen);
     const own = [];
     for (let i = 0; i < MAX; i++) own.push(await request('127.0.3.1'));
     own.push(await request('127.0.3.2'));

@@ -1,5 +1,3 @@
-import http from 'node:http';
-import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
@@ -7,33 +5,7 @@ import { CampaignProgressIdDocument, MyIdDocument, ProfileIdDocument } from './d
 import { createTestApp, type GraphQLResponse, type TestApp } from './support/test-app';
 import { errorCode, signUp } from './support/fixtures';
 import { eventually } from './support/payments-fixtures';
-
-/**
- * GraphQL over HTTP from a given local address (every 127.x.y.z is this machine: a different peer
- * to the api), with an X-Forwarded-For header when given: what a proxy, or a forger, sends.
- */
-function gqlFrom<TData, TVariables>(
-  app: TestApp,
-  localAddress: string,
-  forwardedFor: string | undefined,
-  document: TypedDocumentNode<TData, TVariables>,
-  variables: TVariables,
-): Promise<GraphQLResponse<TData>> {
-  const url = new URL(app.baseUrl);
-  const body = JSON.stringify({ query: print(document), variables });
-  const headers: Record<string, string | number> = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
-  if (forwardedFor) headers['x-forwarded-for'] = forwardedFor;
-  return new Promise((resolve, reject) => {
-    const request = http.request({ host: url.hostname, port: url.port, path: '/graphql', method: 'POST', localAddress, headers }, (response) => {
-      let text = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk) => (text += chunk));
-      response.on('end', () => resolve({ ...JSON.parse(text), status: response.statusCode! }));
-    });
-    request.on('error', reject);
-    request.end(body);
-  });
-}
+import { gqlFrom } from './support/client-address';
 
 /** The first error of one subscribe on a graphql-ws socket opened from `localAddress` with `forwardedFor` on its upgrade request. */
 async function subscribeRefusal(app: TestApp, localAddress: string, forwardedFor: string) {
@@ -91,11 +63,11 @@ describe('request limits', () => {
 
   it('ignores X-Forwarded-For without TRUST_PROXY: a caller cannot dodge the limit by forging it, over HTTP or graphql-ws', async () => {
     const codes = [];
-    for (let i = 0; i < 10; i++) codes.push(answer(await gqlFrom(app, '127.0.5.1', `203.0.113.${i + 1}`, ProfileIdDocument, { handle: 'nobody' })));
+    for (let i = 0; i < 10; i++) codes.push(answer(await gqlFrom(app, '127.0.5.1', ProfileIdDocument, { handle: 'nobody' }, { forwardedFor: `203.0.113.${i + 1}` })));
     expect(codes).toEqual([...Array(8).fill('OK'), 'RATE_LIMITED', 'RATE_LIMITED']);
     expect(await subscribeRefusal(app, '127.0.5.1', '203.0.113.200')).toBe('RATE_LIMITED');
     // The limit is the peer's: another peer has its own allowance.
-    expect(answer(await gqlFrom(app, '127.0.5.2', '203.0.113.1', ProfileIdDocument, { handle: 'nobody' }))).toBe('OK');
+    expect(answer(await gqlFrom(app, '127.0.5.2', ProfileIdDocument, { handle: 'nobody' }, { forwardedFor: '203.0.113.1' }))).toBe('OK');
   });
 });
 
@@ -110,13 +82,13 @@ describe('request limits behind a proxy (TRUST_PROXY)', () => {
 
   it('counts each forwarded client on its own, over HTTP and graphql-ws; a forged left part of the header changes nothing', async () => {
     const codes = [];
-    for (let i = 0; i < 9; i++) codes.push(answer(await gqlFrom(app, PROXY, '198.51.100.1', ProfileIdDocument, { handle: 'nobody' })));
+    for (let i = 0; i < 9; i++) codes.push(answer(await gqlFrom(app, PROXY, ProfileIdDocument, { handle: 'nobody' }, { forwardedFor: '198.51.100.1' })));
     expect(codes).toEqual([...Array(8).fill('OK'), 'RATE_LIMITED']);
     // The proxy appends the address it saw: what the client put before it is not who it is.
-    expect(errorCode(await gqlFrom(app, PROXY, '198.51.100.77, 198.51.100.1', ProfileIdDocument, { handle: 'nobody' }))).toBe('RATE_LIMITED');
+    expect(errorCode(await gqlFrom(app, PROXY, ProfileIdDocument, { handle: 'nobody' }, { forwardedFor: '198.51.100.77, 198.51.100.1' }))).toBe('RATE_LIMITED');
     expect(await subscribeRefusal(app, PROXY, '198.51.100.1')).toBe('RATE_LIMITED');
     // Another client behind the same proxy has its own allowance, on HTTP and on a socket.
-    expect(answer(await gqlFrom(app, PROXY, '198.51.100.2', ProfileIdDocument, { handle: 'nobody' }))).toBe('OK');
+    expect(answer(await gqlFrom(app, PROXY, ProfileIdDocument, { handle: 'nobody' }, { forwardedFor: '198.51.100.2' }))).toBe('OK');
     expect(await subscribeRefusal(app, PROXY, '198.51.100.3')).toBe('NOT_FOUND');
   });
 });

@@ -6,14 +6,15 @@ import type { GraphQLResponse, TestApp } from './test-app';
 
 /**
  * GraphQL over HTTP from a given local address: every 127.x.y.z is this machine, so each one is
- * a different client address to the api (req.ip) without any proxy header.
+ * a different client address to the api (req.ip). `forwardedFor` adds the X-Forwarded-For header
+ * a proxy, or a forger, sends.
  */
 export function gqlFrom<TData, TVariables>(
   app: Pick<TestApp, 'baseUrl'>,
   localAddress: string,
   document: TypedDocumentNode<TData, TVariables>,
   variables: TVariables,
-  token?: string,
+  { token, forwardedFor }: { token?: string; forwardedFor?: string } = {},
 ): Promise<GraphQLResponse<TData>> {
   const url = new URL(app.baseUrl);
   const body = JSON.stringify({ query: print(document), variables });
@@ -29,6 +30,7 @@ export function gqlFrom<TData, TVariables>(
           'content-type': 'application/json',
           'content-length': Buffer.byteLength(body),
           ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...(forwardedFor ? { 'x-forwarded-for': forwardedFor } : {}),
         },
       },
       (response) => {

@@ -98,20 +98,8 @@ export class PaymentsFacade {
    * the same idempotency key.
    */
   async chargeSavedCard(input: { card: SavedCard; money: Money; idempotencyKey: string; description: string }): Promise<ChargeResult> {
-    const money = this.chargeable(input.money);
-    let result: ChargeResult;
-    try {
-      result = await this.provider.chargeOffSession({
-        customerId: input.card.customerId,
-        paymentMethodId: input.card.paymentMethodId,
-        money,
-        idempotencyKey: input.idempotencyKey,
-        description: input.description,
-      });
-    } catch (error) {
-      throw providerErrorToDomain(error);
-    }
-    await this.record(result, input.card.customerId, money);
+    const result = await this.chargeSavedCardUnrecorded(input);
+    await this.record(result, input.card.customerId, this.chargeable(input.money));
     return result;
   }
 
