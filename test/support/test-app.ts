@@ -81,7 +81,8 @@ async function createDatabaseFromTemplate(): Promise<string> {
   const serverUrl = process.env.FOULE_TEST_DATABASE_SERVER;
   const template = process.env.FOULE_TEST_TEMPLATE;
   if (!serverUrl || !template) throw new Error('The e2e global setup did not run (FOULE_TEST_TEMPLATE is unset)');
-  const name = `foule_test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+  // Named after the run's template, so the run's teardown finds and drops it (test/setup/global-teardown.ts).
+  const name = `${template}_${randomBytes(6).toString('hex')}`;
   const admin = new Client({ connectionString: serverUrl });
   await admin.connect();
   try {

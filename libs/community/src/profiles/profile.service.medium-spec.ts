@@ -22,7 +22,7 @@ describe('ProfileService on a real database', () => {
     // The e2e run's server and migrated template (test/setup/global-setup.ts).
     if (!process.env.FOULE_TEST_DATABASE_SERVER) throw new Error('The e2e global setup did not run (FOULE_TEST_DATABASE_SERVER is unset)');
     server = await openScratchServer({ databaseUrl: process.env.FOULE_TEST_DATABASE_SERVER });
-    const url = await server.createDatabase(scratchDatabaseName('foule_medium'), process.env.FOULE_TEST_TEMPLATE);
+    const url = await server.createDatabase(scratchDatabaseName(`${process.env.FOULE_TEST_TEMPLATE}_medium`), process.env.FOULE_TEST_TEMPLATE);
     moduleRef = await Test.createTestingModule({
       imports: [TypeOrmModule.forRoot(dataSourceOptions(url, [communityDatabase], { extra: { max: 2 } }))],
       providers: [ProfileService],
