@@ -13,11 +13,10 @@
  * `createdb -T foule_seeded foule_bench_run` and point BENCH_ANALYTICS_DATABASE_URL at the copy.
  */
 import { randomBytes } from 'node:crypto';
-import { Pool } from 'pg';
 import { AccessTokenService, loadConfig, runMigrations } from '@foule/shared';
 import { DATABASE_PARTS } from '../apps/api/src/database-parts';
 import { seedVolume, volumeSizes } from '../scripts/volume-seed';
-import { mb, median, ms, openBenchDatabase, percentile, seedProfiles, sessionOf, startApi, type BenchDatabase } from './support';
+import { benchPool, mb, median, ms, openBenchDatabase, percentile, seedProfiles, sessionOf, startApi, type BenchDatabase } from './support';
 
 const pledges = Number(process.env.BENCH_ANALYTICS_PLEDGES ?? 1_000_000);
 const runs = Number(process.env.BENCH_ANALYTICS_RUNS ?? 30);
@@ -36,7 +35,7 @@ const QUERIES: Record<string, string> = {
 /** The database seeded once, migrated to the current schema; kept when done. */
 async function openSeededDatabase(url: string): Promise<BenchDatabase> {
   await runMigrations(url, DATABASE_PARTS);
-  const pool = new Pool({ connectionString: url, max: 20, application_name: 'foule-bench' });
+  const pool = benchPool(url);
   return { url, pool, close: () => pool.end() };
 }
 

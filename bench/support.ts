@@ -18,6 +18,17 @@ export interface BenchDatabase {
   close(): Promise<void>;
 }
 
+/**
+ * The benchmark's own connections ('foule-bench', which close() waits for the others to leave).
+ * pool.end() resolves before every session has closed, and a database dropped or restarted under
+ * an idle client makes it emit 'error', which would otherwise end the process.
+ */
+export function benchPool(url: string): Pool {
+  const pool = new Pool({ connectionString: url, max: 20, application_name: 'foule-bench' });
+  pool.on('error', () => undefined);
+  return pool;
+}
+
 export async function openBenchDatabase(): Promise<BenchDatabase> {
   const server: ScratchServer = await openScratchServer({ databaseUrl: process.env.DATABASE_URL });
   const name = scratchDatabaseName('foule_bench');
@@ -27,10 +38,7 @@ export async function openBenchDatabase(): Promise<BenchDatabase> {
   const boss = new PgBoss({ connectionString: url, schema: 'pgboss', max: 1, supervise: false, schedule: false });
   await boss.start();
   await boss.stop({ graceful: false, wait: true });
-  const pool = new Pool({ connectionString: url, max: 20, application_name: 'foule-bench' });
-  // pool.end() resolves before every session has closed; the drop below may then terminate one,
-  // which an idle client reports as an 'error' event that would otherwise end the process.
-  pool.on('error', () => undefined);
+  const pool = benchPool(url);
   return {
     url,
     pool,
