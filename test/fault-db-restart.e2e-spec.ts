@@ -12,8 +12,11 @@
  *
  * What it found, and was fixed: a job running when the database went away for longer than 1.5 s
  * stayed active until it expired (6 h for a settlement), its outcome write having given up
- * (JobScheduler.recordOutcome now tries while the database is out of reach); and the test's own
- * app.sql() connection crashed jest with an unhandled 'error' at the restart.
+ * (JobScheduler.recordOutcome now tries while the database is out of reach); the test's own
+ * app.sql() connection crashed jest with an unhandled 'error' at the restart; the bundled api
+ * ended on pg-boss' lost outcome write, told from ours by a stack that no longer named pg-boss
+ * (now by the query's database: jobs/jobs-database.ts); and a start of PostgreSQL could wait
+ * forever, its "ready" line missed when more than 200 characters followed it in one chunk.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -42,8 +45,19 @@ describe('fault matrix: a database restart mid-traffic', () => {
   let postgres: RunningPostgres | undefined;
   let app: TestApp | undefined;
 
+  // PostgreSQL's own output, shown should a start not end.
+  let postgresLog = '';
   const startPostgres = async () => {
-    postgres = await startEmbeddedPostgres({ dataDir, password, database: 'foule', port });
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`PostgreSQL was not ready within 60 s; its output ended with:\n${postgresLog.slice(-3000)}`)), 60_000);
+    });
+    const log = (message: string) => (postgresLog = (postgresLog + message + '\n').slice(-20_000));
+    try {
+      postgres = await Promise.race([startEmbeddedPostgres({ dataDir, password, database: 'foule', port, log }), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   };
   const postmasterPid = () => {
     const file = path.join(dataDir, 'postmaster.pid');
@@ -58,7 +72,10 @@ describe('fault matrix: a database restart mid-traffic', () => {
     }
   };
 
-  beforeAll(async () => {
+  // Each try on its own PostgreSQL and api (CI runs a failed test once more: a second try must not
+  // start from what the first left stopped).
+  beforeEach(async () => {
+    postgresLog = '';
     dir = mkdtempSync(path.join(os.tmpdir(), 'foule-db-restart-'));
     dataDir = path.join(dir, 'pg');
     port = await freePort();
@@ -68,7 +85,7 @@ describe('fault matrix: a database restart mid-traffic', () => {
   });
 
   // Also after a failure: the api, then its PostgreSQL (and a postmaster that a failed start left), then the folder.
-  afterAll(async () => {
+  afterEach(async () => {
     try {
       if (postgres && !postmasterPid()) await startPostgres().catch(() => undefined); // so the api's drain does not wait on a dead server
       await app?.close();
@@ -81,6 +98,7 @@ describe('fault matrix: a database restart mid-traffic', () => {
         if (alive(pid)) process.kill(pid, 'SIGKILL');
       }
       rmSync(dir, { recursive: true, force: true });
+      [app, postgres] = [undefined, undefined];
     }
   });
 

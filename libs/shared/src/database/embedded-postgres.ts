@@ -17,6 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { EmbeddedPostgresError, firstLine, placePostgres, type PostgresPlacement } from './postgres-placement';
+import { lineIn } from './line-in';
 
 export interface EmbeddedPostgresOptions {
   dataDir: string;
@@ -225,15 +226,12 @@ async function initCluster(placement: PostgresPlacement, password: string, log: 
  * Starts the postmaster in its own process group, so a Ctrl-C in the terminal reaches node
  * only: node stops the app first, then PostgreSQL.
  */
+/** What the postmaster prints once it accepts connections. */
+const READY_LINE = 'database system is ready to accept connections';
+
 async function startPostmaster(placement: PostgresPlacement, port: number, flags: string[], log: (message: string) => void): Promise<ChildProcess> {
   const postmaster = spawnProgram(path.join(placement.binDir, 'postgres'), ['-D', placement.dataDir, '-p', String(port), ...flags], placement, log, true);
-  const ready = new Promise<void>((resolve) => {
-    let output = '';
-    postmaster.child.stderr!.on('data', (chunk: Buffer) => {
-      output = (output + chunk.toString('utf8')).slice(-200);
-      if (output.includes('database system is ready to accept connections')) resolve();
-    });
-  });
+  const ready = lineIn(postmaster.child.stderr!, READY_LINE);
   const stoppedEarly = postmaster.finished.then(() => {
     throw new EmbeddedPostgresError('postgres stopped before it was ready', fixFor('', placement.dataDir));
   });

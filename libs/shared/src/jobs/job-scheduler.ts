@@ -11,7 +11,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import PgBoss from 'pg-boss';
 import type { EntityManager } from 'typeorm';
-import { PooledClient } from '../database/pooled-client';
+import { JobsDatabase } from './jobs-database';
 import { isLostJobOutcome, outcomeRetryDelay } from './lost-job-outcome';
 
 export interface QueueDefinition<T extends object> {
@@ -52,17 +52,15 @@ interface SendOptions {
 export class JobScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Jobs');
   private readonly boss: PgBoss;
+  private readonly database: JobsDatabase;
   private readonly queues = new Map<string, QueueDefinition<object>>();
   private started = false;
 
   constructor(@Inject(JOBS_OPTIONS) private readonly options: JobsOptions) {
+    this.database = new JobsDatabase(options.databaseUrl, (error) => this.logger.error(`pg-boss: ${error.message}`));
     this.boss = new PgBoss({
-      connectionString: options.databaseUrl,
+      db: this.database,
       schema: 'pgboss',
-      max: 6,
-      application_name: 'foule-jobs',
-      // pg-boss hands its options to pg.Pool: the same client as TypeORM's pool (database/pooled-client.ts).
-      ...({ Client: PooledClient } as object),
       // Supervision and scheduling need one process only; every process may still work.
       supervise: true,
       schedule: false,
@@ -151,12 +149,15 @@ export class JobScheduler implements OnApplicationBootstrap, OnApplicationShutdo
 
   /**
    * Stops fetching jobs and waits up to `timeoutMs` for the running handlers to finish (their safe
-   * point: a handler is a transaction or idempotent steps), then closes pg-boss' pool. Once only.
+   * point: a handler is a transaction or idempotent steps), then closes pg-boss' pool (also when it
+   * never started). Calling it again does nothing.
    */
   async stop(timeoutMs: number): Promise<void> {
-    if (!this.started) return;
-    this.started = false;
-    await this.boss.stop({ graceful: true, timeout: timeoutMs, wait: true });
+    if (this.started) {
+      this.started = false;
+      await this.boss.stop({ graceful: true, timeout: timeoutMs, wait: true });
+    }
+    await this.database.close();
   }
 
   /** Runs `queue` with `data` at `runAt`, once per key: an earlier waiting job of the same key is replaced. */

@@ -1,13 +1,12 @@
+import { freePort } from '../database/embedded-postgres';
+import { JobsDatabase, isJobsDatabaseError, markFromJobsDatabase } from './jobs-database';
 import { OUTCOME_RETRY_MAX_DELAY_MS, isLostJobOutcome, outcomeRetryDelay } from './lost-job-outcome';
 
-function failure(message: string, code: string | undefined, stack: string): Error {
+/** An error as a query fails with it: of pg-boss' (on its JobsDatabase), or of our own code. */
+function failure(message: string, code: string | undefined, of: 'pg-boss' | 'ours'): Error {
   const error = Object.assign(new Error(message), { code });
-  error.stack = `Error: ${message}\n${stack}`;
-  return error;
+  return of === 'pg-boss' ? (markFromJobsDatabase(error) as Error) : error;
 }
-
-const PG_BOSS_FAIL = '    at async Db.executeSql (/app/node_modules/pg-boss/src/db.js:42:14)\n    at async Manager.fail (/app/node_modules/pg-boss/src/manager.js:493:20)';
-const OUR_CODE = '    at async PayoutService.transfer (/app/dist/libs/payments/src/payouts/payout.service.js:120:9)';
 
 describe('isLostJobOutcome', () => {
   it.each([
@@ -17,18 +16,34 @@ describe('isLostJobOutcome', () => {
     ['a refused connection', 'connect ECONNREFUSED 127.0.0.1:5432', 'ECONNREFUSED'],
     ['a socket that closed', 'Connection terminated unexpectedly', undefined],
   ])('tolerates pg-boss losing a job outcome to %s', (_what, message, code) => {
-    expect(isLostJobOutcome(failure(message, code, PG_BOSS_FAIL))).toBe(true);
+    expect(isLostJobOutcome(failure(message, code, 'pg-boss'))).toBe(true);
   });
 
-  it('does not tolerate a lost connection surfacing from our own code', () => {
-    expect(isLostJobOutcome(failure('Connection terminated unexpectedly', undefined, OUR_CODE))).toBe(false);
+  it('does not tolerate a lost connection surfacing from our own code, whatever its stack says', () => {
+    const ours = failure('Connection terminated unexpectedly', undefined, 'ours');
+    ours.stack = `Error: ${ours.message}\n    at async Manager.complete (/app/node_modules/pg-boss/src/manager.js:217:9)`;
+    expect(isLostJobOutcome(ours)).toBe(false);
   });
 
   it('does not tolerate other pg-boss errors, nor values that are not errors', () => {
-    expect(isLostJobOutcome(failure('syntax error at or near "SELEC"', '42601', PG_BOSS_FAIL))).toBe(false);
-    expect(isLostJobOutcome(failure('Cannot read properties of undefined', undefined, PG_BOSS_FAIL))).toBe(false);
+    expect(isLostJobOutcome(failure('syntax error at or near "SELEC"', '42601', 'pg-boss'))).toBe(false);
+    expect(isLostJobOutcome(failure('Cannot read properties of undefined', undefined, 'pg-boss'))).toBe(false);
     expect(isLostJobOutcome('Connection terminated unexpectedly')).toBe(false);
     expect(isLostJobOutcome(undefined)).toBe(false);
+  });
+});
+
+describe('JobsDatabase', () => {
+  it("marks its queries' failures as pg-boss' own, and does nothing once closed (as pg-boss' own database)", async () => {
+    // A port nothing listens on: the query fails as it does while the database is down.
+    const database = new JobsDatabase(`postgres://foule@127.0.0.1:${await freePort()}/foule`, () => undefined);
+    const refused = await database.executeSql('SELECT 1').catch((error: unknown) => error);
+    expect(refused).toMatchObject({ code: 'ECONNREFUSED' });
+    expect(isJobsDatabaseError(refused)).toBe(true);
+    expect(isLostJobOutcome(refused)).toBe(true);
+    await database.close();
+    await expect(database.executeSql('SELECT 1')).resolves.toEqual({ rows: [], rowCount: 0 });
+    await database.close();
   });
 });
 

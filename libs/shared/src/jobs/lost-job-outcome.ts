@@ -1,3 +1,6 @@
+import { types } from 'node:util';
+import { isJobsDatabaseError } from './jobs-database';
+
 /**
  * pg-boss 10.4 records a job's outcome without awaiting it: its worker loop calls
  * `this.complete(...)` and `this.fail(...)` and drops the promises (manager.js, `watch`'s
@@ -15,15 +18,16 @@ const CONNECTION_LOST_MESSAGE = /Connection terminated|terminating connection|co
 
 /** Whether an error says the database is out of reach (the connection went away, or none can be made now): one that ends when it is back. */
 export function isDatabaseUnreachable(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
+  // Of any realm (isNativeError): an error the socket layer made is one too.
+  if (!types.isNativeError(error)) return false;
   const code = (error as { code?: unknown }).code;
   return (typeof code === 'string' && CONNECTION_LOST_CODES.has(code)) || CONNECTION_LOST_MESSAGE.test(error.message);
 }
 
 /** Whether an unhandled rejection is pg-boss failing to record a job's outcome because the database connection was lost. */
 export function isLostJobOutcome(reason: unknown): boolean {
-  // Only pg-boss' own bookkeeping: a lost connection in our code is awaited, and a rejection there is a bug.
-  return isDatabaseUnreachable(reason) && /[\\/]pg-boss[\\/]/.test((reason as Error).stack ?? '');
+  // Only pg-boss' own bookkeeping (a query on its JobsDatabase): a lost connection in our code is awaited, and a rejection there is a bug.
+  return isDatabaseUnreachable(reason) && isJobsDatabaseError(reason);
 }
 
 /** The longest wait between two tries at writing a job's outcome while the database is out of reach. */
