@@ -79,10 +79,15 @@ export interface RunningApi {
 }
 
 /** The built api (dist-testing/apps/api/src/main.js, the product built with the bench) on the bench database. */
-export async function startApi(databaseUrl: string, env: Record<string, string>, readyTimeoutMs = 60_000): Promise<RunningApi> {
+/** `main`: the api's entry to run, by default this build's (another build's for an A/B comparison). */
+export async function startApi(
+  databaseUrl: string,
+  env: Record<string, string>,
+  readyTimeoutMs = 60_000,
+  main = path.resolve(__dirname, '..', 'apps', 'api', 'src', 'main.js'),
+): Promise<RunningApi> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const main = path.resolve(__dirname, '..', 'apps', 'api', 'src', 'main.js');
   const child = spawn(process.execPath, [main], {
     env: {
       ...process.env,

@@ -8,7 +8,7 @@
  */
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { createHash, randomUUID } from 'node:crypto';
+import { hash, randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { PaymentsFacade, type OneTransactionRun } from '@foule/payments';
 import { APP_CONFIG, DomainError, MAX_CHARGE_MINOR_UNITS, type AppConfig, isIdOf, isUniqueViolation, newId, oneMajorUnit, type Viewer } from '@foule/shared';
@@ -92,7 +92,7 @@ export class PledgeService {
 
     // Provider keys come from the client's idempotency key, so a retry of this request after
     // a crash makes the same provider request (the same saved card, the same charge).
-    const requestKey = `pledge-request:${createHash('sha256').update(`${viewer.profileId}\u0000${input.idempotencyKey}`).digest('hex').slice(0, 40)}`;
+    const requestKey = `pledge-request:${hash('sha256', `${viewer.profileId}\u0000${input.idempotencyKey}`, 'hex').slice(0, 40)}`;
     const pledgeId = newId('pledge');
     const money = { amount: input.amount, currency: campaign.currency };
     // A pledge over time: its payments, the first charged when the pledge would be charged in full.

@@ -5,7 +5,7 @@
  *
  * Pure and Nest-free.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') {
@@ -22,5 +22,7 @@ export function canonicalJson(value: unknown): string {
 }
 
 export function requestHash(request: unknown): string {
-  return createHash('sha256').update(canonicalJson(request)).digest('hex');
+  // The one-shot hash, without a Hash object per call (Hash objects, Apollo's own included, were
+  // 1.3% of the api's busy time under the pledge bench); the same digest.
+  return hash('sha256', canonicalJson(request), 'hex');
 }

@@ -42,4 +42,12 @@ describe('inputTextProblems', () => {
     expect(problems(`query { campaign(slug: "fine") }`)).toEqual([]);
     expect(inputTextProblems(schema, parse(`query A { campaign(slug: "ok") } query B { campaign(slug: "\\u0000") }`), {}, 'A')).toEqual([]);
   });
+
+  it("checks each request's own values when the same parsed document comes again (as Apollo's document store hands it)", () => {
+    const document = parse(`query A($s: String!) { campaign(slug: $s) } query B { campaign(slug: "\\u0000") }`);
+    expect(inputTextProblems(schema, document, { s: 'fine' }, 'A')).toEqual([]);
+    expect(inputTextProblems(schema, document, { s: 'bad\u0000' }, 'A')).toEqual([{ path: 'slug', message: expect.stringMatching(/NUL/) }]);
+    expect(inputTextProblems(schema, document, { s: 'fine' }, 'B')).toEqual([{ path: 'slug', message: expect.stringMatching(/NUL/) }]);
+    expect(inputTextProblems(schema, document, { s: 'fine' }, 'A')).toEqual([]);
+  });
 });

@@ -1,6 +1,8 @@
+import { EventEmitter } from 'node:events';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { loggableUrl, serializeError } from './logger';
+import { loggableUrl, requestLogger, serializeError } from './logger';
 
 /** A failed INSERT as TypeORM reports it: the statement, its parameters, and pg's detail. */
 function failedInsert(): Error {
@@ -41,5 +43,37 @@ describe('loggableUrl', () => {
   it('leaves URLs without a signature alone', () => {
     expect(loggableUrl('/graphql?designsignature=x')).toBe('/graphql?designsignature=x');
     expect(loggableUrl('/health')).toBe('/health');
+  });
+});
+
+describe('requestLogger with info lines off', () => {
+  const run = (statusCode: number, url: string, headers: Record<string, string> = {}) => {
+    const lines: Record<string, unknown>[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
+    const req = Object.assign(new EventEmitter(), { headers, method: 'POST', url }) as unknown as IncomingMessage;
+    const sent: Record<string, unknown> = {};
+    const res = Object.assign(new EventEmitter(), { statusCode, setHeader: (name: string, value: unknown) => (sent[name] = value) }) as unknown as ServerResponse;
+    let nextCalled = false;
+    requestLogger(logger)(req, res, () => (nextCalled = true));
+    res.emit('finish');
+    res.emit('close');
+    return { lines, sent, nextCalled };
+  };
+
+  it('writes one error line for a failed request, with its id, method, redacted URL and status, and nothing for the rest', () => {
+    const failed = run(500, '/files/x?signature=secret', { 'x-request-id': 'req-1' });
+    expect(failed.nextCalled).toBe(true);
+    expect(failed.sent['X-Request-Id']).toBe('req-1');
+    expect(failed.lines).toEqual([
+      expect.objectContaining({
+        level: 50,
+        msg: 'request errored',
+        req: { id: 'req-1', method: 'POST', url: '/files/x?signature=[redacted]' },
+        res: { statusCode: 500 },
+      }),
+    ]);
+    const fine = run(200, '/graphql', { 'x-request-id': 'not a token!' });
+    expect(fine.lines).toEqual([]);
+    expect(fine.sent['X-Request-Id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
