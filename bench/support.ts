@@ -78,8 +78,10 @@ export interface RunningApi {
   stop(): Promise<void>;
 }
 
-/** The built api (dist-testing/apps/api/src/main.js, the product built with the bench) on the bench database. */
-/** `main`: the api's entry to run, by default this build's (another build's for an A/B comparison). */
+/**
+ * The built api (dist-testing/apps/api/src/main.js, the product built with the bench) on the bench
+ * database; `main` is the entry to run instead (another build's, for an A/B comparison).
+ */
 export async function startApi(
   databaseUrl: string,
   env: Record<string, string>,
