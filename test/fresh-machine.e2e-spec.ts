@@ -142,6 +142,12 @@ describeAsRoot('the two commands on a fresh machine, as root, under a mode-700 f
 
   it('changed no folder above the clone, and left nothing in the temp folder', () => {
     expect(modesUpFrom(parent)).toEqual(modesBefore);
-    expect(readdirSync(tmp)).toEqual([]);
+    // Node's own code cache is no leftover of Foule's: a program on Node 22 or later that turns it
+    // on without naming a folder (npm 11, eslint, vite's and rolldown's command lines, tsc) keeps
+    // it in the temp folder, for every project alike. Seen once in a CI run (which program made it
+    // there is not known), never in five runs of this file alone; Foule's api keeps its own cache
+    // in node_modules/.cache (apps/api/src/main.ts).
+    const left = readdirSync(tmp).filter((name) => name !== 'node-compile-cache');
+    expect(left.map((name) => `${name} (${statSync(path.join(tmp, name)).mtime.toISOString()})`)).toEqual([]);
   });
 });
