@@ -20,6 +20,7 @@ import {
   decodeCursor,
   isIdOf,
   newId,
+  newIdAt,
   pageSize,
   toConnection,
   updateReturning,
@@ -118,7 +119,8 @@ export class NotificationService implements OnApplicationBootstrap {
            SELECT inserted.*, ${emailedKindCondition('s', 'inserted.kind', '$8')} AS emailed
              FROM inserted LEFT JOIN community.notification_settings s ON s.profile_id = inserted.recipient_id`,
           [
-            batch.map(() => newId('notification')),
+            // Sorted at the fact's time: two facts' deliveries may run in either order (two at once).
+            batch.map(() => newIdAt('notification', outboxId)),
             batch,
             notice.key,
             notice.kind,

@@ -4,7 +4,7 @@
  * pagination can order by id alone.
  */
 import { randomFillSync } from 'node:crypto';
-import { monotonicFactory } from 'ulid';
+import { decodeTime, monotonicFactory, ulid } from 'ulid';
 
 export const ID_PREFIXES = {
   profile: 'prf',
@@ -61,6 +61,18 @@ export function newUlid(): string {
 }
 
 const ID_PATTERN = /^([a-z]{3})_([0-9A-HJKMNP-TV-Z]{26})$/;
+
+/**
+ * An id of `kind` that sorts at the time of `earlier` (an id of ours), not at now: for a row made
+ * later on behalf of a fact (a notification delivered from its outbox row), so that lists ordered
+ * by id follow the facts' order, not the order their deliveries happened to run in. Not
+ * monotonic: ids made for the same millisecond sort among themselves at random.
+ */
+export function newIdAt(kind: IdKind, earlier: string): string {
+  const match = ID_PATTERN.exec(earlier);
+  if (!match) throw new Error(`newIdAt: ${earlier} is not one of our ids`);
+  return `${ID_PREFIXES[kind]}_${ulid(decodeTime(match[2]), pooledRandomFraction)}`;
+}
 
 /** The kind an id belongs to, or undefined for anything that is not one of our ids. */
 export function idKind(id: string): IdKind | undefined {
