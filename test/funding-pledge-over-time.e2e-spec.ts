@@ -90,14 +90,19 @@ describe('funding: pledge over time', () => {
 
   const statesOf = (pledge: PotPledgeFieldsFragment) => pledge.increments.map((payment) => payment.state);
 
-  const waitForStates = (backer: SignedUpProfile, id: string, states: string[], timeoutMs = 30_000) =>
+  /**
+   * Waits for the pledge's payments to be `states` and, when given, the pledge to be `status`: the
+   * pledge and its payments are two reads, so one answer may fall between them and the commit that
+   * changes both.
+   */
+  const waitForStates = (backer: SignedUpProfile, id: string, states: string[], status?: string, timeoutMs = 30_000) =>
     eventually(
       async () => {
         const pledge = await pledgeOf(backer, id);
-        return JSON.stringify(statesOf(pledge)) === JSON.stringify(states) ? pledge : null;
+        return JSON.stringify(statesOf(pledge)) === JSON.stringify(states) && (!status || pledge.status === status) ? pledge : null;
       },
       timeoutMs,
-      `payments of ${id} to be ${states.join(', ')}`,
+      `payments of ${id} to be ${states.join(', ')}${status ? ` and the pledge ${status}` : ''}`,
     );
 
   /** What the campaign's escrow received: every collection, less refunds (journal kinds named by payments). */
@@ -136,7 +141,7 @@ describe('funding: pledge over time', () => {
     expect(statesOf(made)).toEqual(['SCHEDULED', 'SCHEDULED', 'SCHEDULED']);
 
     await waitForStatus(app, campaign.id, 'SUCCESSFUL');
-    const first = await waitForStates(backer, made.id, ['COLLECTED', 'SCHEDULED', 'SCHEDULED']);
+    const first = await waitForStates(backer, made.id, ['COLLECTED', 'SCHEDULED', 'SCHEDULED'], 'COLLECTED');
     expect(first.status).toBe('COLLECTED');
     const done = await waitForStates(backer, made.id, ['COLLECTED', 'COLLECTED', 'COLLECTED']);
     const collectedAt = done.increments.map((payment) => new Date(payment.collectedAt!).getTime());
@@ -170,7 +175,7 @@ describe('funding: pledge over time', () => {
     const campaign = await potCampaign({ fundingModel: 'ALL_OR_NOTHING', deadlineSeconds: 3 });
     const made = ok(await pledgeOverTime(backer, campaign.id, 9_000, null, 'pm_card_chargeCustomerFail'), 'pledge');
     await waitForStatus(app, campaign.id, 'SUCCESSFUL');
-    const failed = await waitForStates(backer, made.id, ['FAILED', 'SCHEDULED', 'SCHEDULED']);
+    const failed = await waitForStates(backer, made.id, ['FAILED', 'SCHEDULED', 'SCHEDULED'], 'PAYMENT_FAILED');
     expect(failed.status).toBe('PAYMENT_FAILED');
     await waitForNotification(app, backer, 'PAYMENT_FAILED', made.id);
     const fixed = ok(await app.gql(RetryPotPaymentDocument, { id: made.id, paymentMethodId: 'pm_card_visa' }, backer.token), 'retryPledgePayment');
@@ -195,7 +200,7 @@ describe('funding: pledge over time', () => {
     const changed = ok(await app.gql(ChangePotCardDocument, { id: made.id, paymentMethodId: 'pm_card_chargeCustomerFail' }, backer.token), 'updatePledge');
     expect(changed.status).toBe('COLLECTED');
 
-    const failed = await waitForStates(backer, made.id, ['COLLECTED', 'FAILED', 'SCHEDULED']);
+    const failed = await waitForStates(backer, made.id, ['COLLECTED', 'FAILED', 'SCHEDULED'], 'PAYMENT_FAILED');
     expect(failed.status).toBe('PAYMENT_FAILED');
     const notice = await waitForNotification(app, backer, 'INCREMENT_FAILED', made.id);
     expect(notice).toBeTruthy();
@@ -203,7 +208,7 @@ describe('funding: pledge over time', () => {
     const fixed = ok(await app.gql(RetryPotPaymentDocument, { id: made.id, paymentMethodId: 'pm_card_visa' }, backer.token), 'retryPledgePayment');
     expect(fixed.status).toBe('COLLECTED');
     expect(statesOf(fixed).slice(0, 2)).toEqual(['COLLECTED', 'COLLECTED']);
-    const done = await waitForStates(backer, made.id, ['COLLECTED', 'COLLECTED', 'COLLECTED']);
+    const done = await waitForStates(backer, made.id, ['COLLECTED', 'COLLECTED', 'COLLECTED'], 'COLLECTED');
     expect(done.status).toBe('COLLECTED');
 
     const keys = await app.sql<{ idempotency_key: string; operation: string; status: string }>(
