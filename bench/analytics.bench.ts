@@ -16,7 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { AccessTokenService, loadConfig, runMigrations } from '@foule/shared';
 import { DATABASE_PARTS } from '../apps/api/src/database-parts';
 import { seedVolume, volumeSizes } from '../scripts/volume-seed';
-import { benchPool, mb, median, ms, openBenchDatabase, percentile, seedProfiles, sessionOf, startApi, type BenchDatabase } from './support';
+import { benchPool, cpuMsOf, mb, median, ms, openBenchDatabase, percentile, seedProfiles, sessionOf, startApi, type BenchDatabase } from './support';
 
 const pledges = Number(process.env.BENCH_ANALYTICS_PLEDGES ?? 1_000_000);
 const runs = Number(process.env.BENCH_ANALYTICS_RUNS ?? 30);
@@ -122,10 +122,7 @@ async function main() {
       // CPU seconds, steadier than wall time on a busy machine: the api's, this client's (reading
       // the response), and PostgreSQL's for the COPY (its backend and any parallel workers, found
       // by their query while it runs, each counted from when first seen: within 100 ms of its start).
-      const ticksOf = (processId: number) => {
-        const fields = readFileSync(`/proc/${processId}/stat`, 'utf8').split(') ')[1].split(' ');
-        return Number(fields[11]) + Number(fields[12]); // utime + stime, in 1/100 s
-      };
+      const ticksOf = (processId: number) => cpuMsOf(processId) / 10; // utime + stime, in 1/100 s
       const apiTicksBefore = ticksOf(pid);
       const clientCpuBefore = process.cpuUsage();
       const pgTicks = new Map<number, { first: number; last: number }>();

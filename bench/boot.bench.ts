@@ -7,11 +7,11 @@
  * (user + system, from /proc): on a busy machine wall time follows the load, CPU time much less.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '@foule/shared';
-import { median, ms } from './support';
+import { cpuMsOf, median, ms } from './support';
 
 const ROUNDS = Number(process.env.BENCH_BOOT_ROUNDS ?? 7);
 const MAIN = path.resolve(__dirname, '..', 'apps', 'api', 'src', 'main.js');
@@ -21,12 +21,6 @@ interface Boot {
   /** User + system CPU time of the api's process from spawn to ready (not its PostgreSQL's). */
   cpuMs: number;
   phases: { msg: string; at: number }[];
-}
-
-/** User + system CPU time of a live process, from /proc/<pid>/stat (in clock ticks of 10 ms). */
-function cpuMsOf(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 async function bootOnce(dataDir: string): Promise<Boot> {

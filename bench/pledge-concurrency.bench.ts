@@ -8,11 +8,10 @@
  * .cpuprofile with bench/cpu-profile-top.mjs).
  */
 import 'reflect-metadata';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import type { Pool } from 'pg';
-import { AccessTokenService, loadConfig, newId } from '@foule/shared';
-import { median, ms, openBenchDatabase, percentile, seedLiveCampaign, seedProfiles, sessionOf, startApi } from './support';
+import { newId } from '@foule/shared';
+import { cpuMsOf, median, ms, openBenchDatabase, percentile, pledgeOverApi, seedLiveCampaign, seedProfiles, seedSignedInProfiles, startApi } from './support';
 
 const CONCURRENT = 200;
 const TIER_LIMIT = 100;
@@ -38,12 +37,6 @@ function summarize(round: Round) {
     p99: percentile(sorted, 99),
     cpuMsPerRequest: round.cpuMs / round.latencies.length,
   };
-}
-
-/** CPU time (user + system) a process has used so far, in ms (/proc/<pid>/stat, clock ticks of 10 ms). */
-function cpuMsOf(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 /** This process's CPU time so far, in ms. */
@@ -76,38 +69,28 @@ async function main(): Promise<void> {
   });
   try {
     const [creatorId] = await seedProfiles(db.pool, 1);
-    const backers = await seedProfiles(db.pool, CONCURRENT);
-    const tokens = new AccessTokenService(loadConfig({ JWT_SECRET: jwtSecret, DATA_DIR: '/tmp' }));
-    const tokenOf = new Map(backers.map((id) => [id, tokens.sign(id, sessionOf(id)).token]));
+    const { ids: backers, tokenOf } = await seedSignedInProfiles(db.pool, CONCURRENT, jwtSecret);
     const deadline = new Date(Date.now() + 3600_000);
 
-    const pledgeOverApi = async (backerId: string, campaignId: string, tierId: string) => {
+    const pledge = async (backerId: string, campaignId: string, tierId: string) => {
       const started = performance.now();
-      const response = await fetch(`${api.baseUrl}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${tokenOf.get(backerId)}` },
-        body: JSON.stringify({
-          query: `mutation($input: PledgeInput!) { pledge(input: $input) { id status } }`,
-          variables: { input: { campaignId, tierId, amount: 1000, paymentMethodId: 'pm_card_visa', idempotencyKey: randomUUID() } },
-        }),
-      });
-      const body = (await response.json()) as { data?: { pledge?: { id: string } }; errors?: { extensions: { code: string } }[] };
+      const body = await pledgeOverApi(api.baseUrl, tokenOf.get(backerId)!, campaignId, tierId);
       const latency = performance.now() - started;
-      const code = body.errors?.[0]?.extensions.code;
+      const code = body.errors?.[0]?.extensions?.code;
       return { latency, outcome: body.data?.pledge ? 'accepted' : code === 'CONFLICT' ? 'rejected' : `error:${code}:${JSON.stringify(body.errors?.[0])}` };
     };
 
     // Warm-up: every backer pledges once on an unlimited tier (creating its provider customer,
     // as a returning backer has), and the JIT sees the path.
     const warm = await seedLiveCampaign(db.pool, { creatorId, goal: 100_000, deadline, tierLimit: null });
-    for (let i = 0; i < backers.length; i += 20) await Promise.all(backers.slice(i, i + 20).map((id) => pledgeOverApi(id, warm.campaignId, warm.tierId)));
+    for (let i = 0; i < backers.length; i += 20) await Promise.all(backers.slice(i, i + 20).map((id) => pledge(id, warm.campaignId, warm.tierId)));
 
     const apiRounds: Round[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const { campaignId, tierId } = await seedLiveCampaign(db.pool, { creatorId, goal: 100_000, deadline, tierLimit: TIER_LIMIT });
       const cpuBefore = cpuMsOf(api.process.pid!);
       const started = performance.now();
-      const results = await Promise.all(backers.map((id) => pledgeOverApi(id, campaignId, tierId)));
+      const results = await Promise.all(backers.map((id) => pledge(id, campaignId, tierId)));
       const wallMs = performance.now() - started;
       const cpuMs = cpuMsOf(api.process.pid!) - cpuBefore;
       const accepted = results.filter((r) => r.outcome === 'accepted').length;

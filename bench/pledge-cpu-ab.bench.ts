@@ -15,22 +15,14 @@
  * the other build); no database schema change may lie between the two builds.
  */
 import 'reflect-metadata';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { AccessTokenService, loadConfig } from '@foule/shared';
-import { median, openBenchDatabase, seedLiveCampaign, seedProfiles, sessionOf, startApi, type RunningApi } from './support';
+import { cpuMsOf, median, openBenchDatabase, pledgeOverApi, seedLiveCampaign, seedProfiles, seedSignedInProfiles, startApi, type RunningApi } from './support';
 
 const BACKERS = 200;
 const IN_FLIGHT = 50;
 const TIER_LIMIT = 100;
 const BLOCKS = Number(process.env.BENCH_AB_BLOCKS ?? 30);
-
-/** CPU time (user + system) a process has used so far, in ms (/proc/<pid>/stat, clock ticks of 10 ms). */
-function cpuMsOf(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
 
 async function main(): Promise<void> {
   const other = process.env.BENCH_AB_OTHER;
@@ -43,21 +35,11 @@ async function main(): Promise<void> {
   };
   try {
     const [creatorId] = await seedProfiles(db.pool, 1);
-    const backers = await seedProfiles(db.pool, BACKERS);
-    const tokens = new AccessTokenService(loadConfig({ JWT_SECRET: jwtSecret, DATA_DIR: '/tmp' }));
-    const tokenOf = new Map(backers.map((id) => [id, tokens.sign(id, sessionOf(id)).token]));
+    const { ids: backers, tokenOf } = await seedSignedInProfiles(db.pool, BACKERS, jwtSecret);
     const deadline = new Date(Date.now() + 3600_000);
 
     const pledge = async (api: RunningApi, backerId: string, campaignId: string, tierId: string) => {
-      const response = await fetch(`${api.baseUrl}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${tokenOf.get(backerId)}` },
-        body: JSON.stringify({
-          query: `mutation($input: PledgeInput!) { pledge(input: $input) { id status } }`,
-          variables: { input: { campaignId, tierId, amount: 1000, paymentMethodId: 'pm_card_visa', idempotencyKey: randomUUID() } },
-        }),
-      });
-      const body = (await response.json()) as { data?: { pledge?: unknown }; errors?: { extensions?: { code?: string } }[] };
+      const body = await pledgeOverApi(api.baseUrl, tokenOf.get(backerId)!, campaignId, tierId);
       if (!body.data?.pledge && body.errors?.[0]?.extensions?.code !== 'CONFLICT') throw new Error(`unexpected answer: ${JSON.stringify(body)}`);
     };
     /** One block on a new campaign: every backer pledges once, IN_FLIGHT at a time; the api's CPU per request. */

@@ -4,12 +4,13 @@
  * tests: they print numbers, run by `npm run bench`, never by `npm test`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import PgBoss from 'pg-boss';
 import { Pool } from 'pg';
-import { freePort, newId, openScratchServer, runMigrations, scratchDatabaseName, type ScratchServer } from '@foule/shared';
+import { AccessTokenService, freePort, loadConfig, newId, openScratchServer, runMigrations, scratchDatabaseName, type ScratchServer } from '@foule/shared';
 import { DATABASE_PARTS } from '../apps/api/src/database-parts';
 
 export interface BenchDatabase {
@@ -151,6 +152,37 @@ export async function seedProfiles(pool: Pool, n: number): Promise<string[]> {
 }
 
 export const sessionOf = (profileId: string) => `bench-${profileId}`;
+
+/** `n` seeded profiles with an access token each, signed with `jwtSecret` (the api's JWT_SECRET). */
+export async function seedSignedInProfiles(pool: Pool, n: number, jwtSecret: string): Promise<{ ids: string[]; tokenOf: Map<string, string> }> {
+  const ids = await seedProfiles(pool, n);
+  const tokens = new AccessTokenService(loadConfig({ JWT_SECRET: jwtSecret, DATA_DIR: '/tmp' }));
+  return { ids, tokenOf: new Map(ids.map((id) => [id, tokens.sign(id, sessionOf(id)).token])) };
+}
+
+export interface PledgeAnswer {
+  data?: { pledge?: { id: string; status: string } };
+  errors?: { extensions?: { code?: string } }[];
+}
+
+/** One pledge of 10.00 on `tierId` over the api's GraphQL, with a new idempotency key, as a client sends it. */
+export async function pledgeOverApi(baseUrl: string, token: string, campaignId: string, tierId: string): Promise<PledgeAnswer> {
+  const response = await fetch(`${baseUrl}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({
+      query: `mutation($input: PledgeInput!) { pledge(input: $input) { id status } }`,
+      variables: { input: { campaignId, tierId, amount: 1000, paymentMethodId: 'pm_card_visa', idempotencyKey: randomUUID() } },
+    }),
+  });
+  return (await response.json()) as PledgeAnswer;
+}
+
+/** CPU time (user + system) a process has used so far, in ms (/proc/<pid>/stat, clock ticks of 10 ms). */
+export function cpuMsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
 
 /** A LIVE campaign (ALL_OR_NOTHING, EUR) with one tier, seeded directly. */
 export async function seedLiveCampaign(
